@@ -1,0 +1,4 @@
+import { describeServiceBoot } from '@knutepunkt/service/testing';
+import { auditService } from './audit.service';
+
+describeServiceBoot(auditService);

@@ -1,0 +1,8 @@
+import { runService } from '@knutepunkt/service';
+import { auditService } from './audit.service';
+
+runService(auditService).catch((error: unknown) => {
+  // The logger may not exist yet (invalid configuration): stderr is the last resort.
+  console.error(error);
+  process.exit(1);
+});

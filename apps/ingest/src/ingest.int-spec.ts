@@ -1,0 +1,4 @@
+import { describeServiceBoot } from '@knutepunkt/service/testing';
+import { ingestService } from './ingest.service';
+
+describeServiceBoot(ingestService);

@@ -1,0 +1,13 @@
+import type { ServiceDefinition } from '@knutepunkt/service';
+import { Topics } from '@knutepunkt/schemas';
+import { database } from './database';
+import { IngestModule } from './ingest.module';
+
+/** How ingest runs: its port, module, topics and database (DESIGN.md "Services"). */
+export const ingestService: ServiceDefinition = {
+  app: 'ingest',
+  defaultPort: 3000,
+  module: IngestModule,
+  produces: [Topics.accepted, Topics.registry, Topics.audit, Topics.status],
+  database,
+};

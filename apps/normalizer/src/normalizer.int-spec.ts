@@ -1,0 +1,4 @@
+import { describeServiceBoot } from '@knutepunkt/service/testing';
+import { normalizerService } from './normalizer.service';
+
+describeServiceBoot(normalizerService);

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** normalizer: turns accepted submissions into canonical WelfareEvents. */
+@Module({})
+export class NormalizerModule {}

@@ -1,0 +1,3 @@
+export { loadConfig, ConfigError } from './load-config';
+export { kafkaEnv, databaseEnv, httpEnv, schemaRegistryEnv, runtimeEnv } from './common-env';
+export type { KafkaEnv, DatabaseEnv, HttpEnv, SchemaRegistryEnv, RuntimeEnv } from './common-env';

@@ -1,0 +1,160 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaMetrics } from '@knutepunkt/observability';
+import { deadLetterHeaderValues, processBatch, type DeadLetter } from './batch-processor';
+import type { KafkaLogSink } from './connection';
+import { DeadLetterHeaders, type DecodedMessage, type IncomingMessage } from './messages';
+import type { MessageProducer } from './producer';
+import type { RetryPolicy } from './retry-policy';
+
+export interface BatchConsumerOptions<T> {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where messages go that cannot be decoded or keep failing: `knutepunkt.dlq.<app>.v1`. */
+  readonly deadLetterTopic: string;
+  readonly policy: RetryPolicy;
+  /** Partitions handled at the same time; order within a partition is always kept. */
+  readonly partitionsConsumedConcurrently?: number;
+  readonly sessionTimeoutMs?: number;
+  decode(message: IncomingMessage): Promise<T>;
+  handle(messages: readonly DecodedMessage<T>[]): Promise<void>;
+}
+
+export interface BatchConsumerDeps {
+  readonly kafka: Kafka;
+  readonly producer: MessageProducer;
+  readonly metrics?: KafkaMetrics;
+  readonly log?: KafkaLogSink;
+}
+
+/**
+ * A consumer group member over one set of topics, on kafkajs' `eachBatch`: batches per
+ * partition, bounded retries with backoff, the dead-letter topic, and a commit of exactly the
+ * offsets that were handled or dead-lettered (auto-commit is off). The NestJS transport
+ * runs one of these per lane, so a slow routine topic never holds up an urgent one.
+ */
+export class BatchConsumer<T> {
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(
+    private readonly options: BatchConsumerOptions<T>,
+    private readonly deps: BatchConsumerDeps,
+  ) {
+    this.consumer = deps.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      // Read what a transactional producer committed, never an aborted write.
+      readUncommitted: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      deps.metrics?.clientError('consume');
+      deps.log?.error(
+        { groupId: options.groupId, restart: payload.restart, error: payload.error.message },
+        'consumer crashed',
+      );
+    });
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const messages = batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m));
+    const { metrics, producer } = this.deps;
+    const outcome = await processBatch<T>(messages, this.options.policy, {
+      decode: (m) => this.options.decode(m),
+      handle: (ms) => this.options.handle(ms),
+      deadLetter: (letters) => producer.send(letters.map((l) => this.toDeadLetter(l))),
+      heartbeat: () => payload.heartbeat(),
+      stillOwned: () => this.running && payload.isRunning() && !payload.isStale(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      onRetry: (error, attempt, size) => {
+        metrics?.failed(batch.topic, 'retried', size);
+        this.deps.log?.warn(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            attempt,
+            size,
+            error: error instanceof Error ? error.message : String(error),
+          },
+          'handler failed; retrying',
+        );
+      },
+    });
+    if (outcome.lastDoneOffset === null) return;
+    payload.resolveOffset(outcome.lastDoneOffset);
+    const next = (BigInt(outcome.lastDoneOffset) + 1n).toString();
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: next },
+    ]);
+    metrics?.consumed(batch.topic, outcome.handled);
+    if (outcome.deadLettered > 0)
+      metrics?.failed(batch.topic, 'dead_lettered', outcome.deadLettered);
+    if (outcome.undecodable > 0) metrics?.failed(batch.topic, 'undecodable', outcome.undecodable);
+    metrics?.lag(
+      this.options.groupId,
+      batch.topic,
+      batch.partition,
+      Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
+    );
+  }
+
+  private toDeadLetter(letter: DeadLetter) {
+    const values = deadLetterHeaderValues(letter, this.options.groupId, new Date());
+    const headers: Record<string, string> = { ...letter.message.headers };
+    for (const [field, header] of Object.entries(DeadLetterHeaders)) {
+      headers[header] = values[field as keyof typeof values];
+    }
+    return {
+      topic: this.options.deadLetterTopic,
+      key: letter.message.key,
+      value: letter.message.value,
+      headers,
+    };
+  }
+}
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    headers: headersToStrings(m.headers),
+    timestamp: Number(m.timestamp),
+  };
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}

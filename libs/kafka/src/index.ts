@@ -1,0 +1,16 @@
+export { createKafka } from './connection';
+export type { KafkaConnectionOptions, KafkaLogSink } from './connection';
+export { CoalescingProducer } from './producer';
+export type { MessageProducer, ProducerLimits } from './producer';
+export { BatchConsumer } from './consumer';
+export type { BatchConsumerOptions, BatchConsumerDeps } from './consumer';
+export { processBatch } from './batch-processor';
+export type { BatchOutcome, DeadLetter } from './batch-processor';
+export { ensureTopics } from './topics-admin';
+export type { TopicDefinition, EnsureTopicsResult } from './topics-admin';
+export { kafkaReadinessCheck } from './readiness';
+export { NonRetriableError, UndecodableMessageError } from './errors';
+export { CorrelationHeaders, DeadLetterHeaders } from './messages';
+export type { IncomingMessage, OutgoingMessage, DecodedMessage, MessageHeaders } from './messages';
+export { defaultRetryPolicy, backoffMs } from './retry-policy';
+export type { RetryPolicy } from './retry-policy';

@@ -1,0 +1,3 @@
+export { KafkaBatchTransport, KafkaBatchContext } from './kafka-batch.transport';
+export type { ConsumedBatch, KafkaBatchTransportOptions } from './kafka-batch.transport';
+export { KafkaErrorPassthroughFilter } from './error-passthrough.filter';

@@ -1,0 +1,212 @@
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
+import type { INestMicroservice } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { eventually, uniqueName } from '@knutepunkt/testing';
+import { createKafka } from '../connection';
+import { NonRetriableError, UndecodableMessageError } from '../errors';
+import { DeadLetterHeaders, type IncomingMessage } from '../messages';
+import { CoalescingProducer } from '../producer';
+import { ensureTopics } from '../topics-admin';
+import { KafkaErrorPassthroughFilter } from './error-passthrough.filter';
+import { KafkaBatchTransport, type ConsumedBatch } from './kafka-batch.transport';
+
+const routineTopic = uniqueName('knutepunkt.it-routine');
+const urgentTopic = uniqueName('knutepunkt.it-urgent');
+const deadLetterTopic = uniqueName('knutepunkt.it-dlq');
+const groupId = uniqueName('it-transport');
+
+interface Item {
+  readonly n: number;
+  readonly poison?: boolean;
+  readonly invalid?: boolean;
+}
+
+const received: { topic: string; n: number; partition: number }[] = [];
+let blockRoutine: Promise<void> = Promise.resolve();
+
+@Controller()
+class ItemHandlers {
+  @EventPattern(routineTopic)
+  async routine(@Payload() batch: ConsumedBatch<Item>): Promise<void> {
+    await blockRoutine;
+    for (const m of batch) {
+      if (m.payload.poison) throw new Error(`poison ${m.payload.n}`);
+      if (m.payload.invalid) throw new NonRetriableError('TEST.INVALID', `invalid ${m.payload.n}`);
+    }
+    received.push(
+      ...batch.map((m) => ({ topic: m.topic, n: m.payload.n, partition: m.partition })),
+    );
+  }
+
+  @EventPattern(urgentTopic)
+  urgent(@Payload() batch: ConsumedBatch<Item>): void {
+    received.push(
+      ...batch.map((m) => ({ topic: m.topic, n: m.payload.n, partition: m.partition })),
+    );
+  }
+}
+
+@Module({ controllers: [ItemHandlers] })
+class ItemModule {}
+
+function decode(message: IncomingMessage): Promise<Item> {
+  const text = message.value?.toString() ?? '';
+  try {
+    return Promise.resolve(JSON.parse(text) as Item);
+  } catch (error) {
+    return Promise.reject(
+      new UndecodableMessageError(`not JSON: ${text.slice(0, 20)}`, { cause: error }),
+    );
+  }
+}
+
+describe('KafkaBatchTransport against a real broker', () => {
+  let kafka: Kafka;
+  let producer: CoalescingProducer;
+  let service: INestMicroservice | undefined;
+
+  const startService = async () => {
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(ItemModule, {
+      strategy: new KafkaBatchTransport({
+        kafka,
+        producer,
+        groupId,
+        deadLetterTopic,
+        policy: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
+        isUrgent: (topic) => topic === urgentTopic,
+        decode,
+      }),
+      logger: false,
+    });
+    app.useGlobalFilters(new KafkaErrorPassthroughFilter());
+    await app.listen();
+    return app;
+  };
+
+  const send = (topic: string, key: string, value: string) =>
+    producer.send([{ topic, key, value: Buffer.from(value) }]);
+
+  const readDeadLetters = async (count: number) => {
+    const consumer = kafka.consumer({ groupId: uniqueName('it-dlq-reader') });
+    const letters: { value: string; headers: Record<string, string> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: deadLetterTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        letters.push({ value: message.value?.toString() ?? '', headers });
+      },
+    });
+    await eventually(async () => (letters.length >= count ? true : undefined), 30_000);
+    await consumer.disconnect();
+    return letters;
+  };
+
+  beforeAll(async () => {
+    kafka = createKafka({
+      brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+      clientId: 'it-transport',
+    });
+    const config = [{ name: 'cleanup.policy', value: 'delete' }];
+    await ensureTopics(
+      kafka,
+      [
+        { name: routineTopic, partitions: 1, configEntries: config },
+        { name: urgentTopic, partitions: 1, configEntries: config },
+        { name: deadLetterTopic, partitions: 1, configEntries: config },
+      ],
+      1,
+    );
+    producer = new CoalescingProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin
+      .deleteTopics({ topics: [routineTopic, urgentTopic, deadLetterTopic] })
+      .catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('handles in order, dead-letters poison and garbage with their reasons, and commits what it processed', async () => {
+    for (const [i, value] of [
+      JSON.stringify({ n: 1 }),
+      JSON.stringify({ n: 2, poison: true }),
+      'garbage{',
+      JSON.stringify({ n: 4 }),
+      JSON.stringify({ n: 5, invalid: true }),
+      JSON.stringify({ n: 6 }),
+    ].entries()) {
+      await send(routineTopic, `patient-${i % 2}`, value);
+    }
+    service = await startService();
+
+    await eventually(
+      async () => (received.filter((r) => r.topic === routineTopic).length >= 3 ? true : undefined),
+      60_000,
+    );
+    expect(received.filter((r) => r.topic === routineTopic).map((r) => r.n)).toEqual([1, 4, 6]);
+
+    const letters = await readDeadLetters(3);
+    const byOffset = new Map(letters.map((l) => [l.headers[DeadLetterHeaders.sourceOffset], l]));
+    expect(byOffset.get('1')?.headers).toMatchObject({
+      [DeadLetterHeaders.errorClass]: 'Error',
+      [DeadLetterHeaders.errorMessage]: 'poison 2',
+      [DeadLetterHeaders.attempts]: '3',
+      [DeadLetterHeaders.sourceTopic]: routineTopic,
+      [DeadLetterHeaders.consumerGroup]: groupId,
+    });
+    expect(byOffset.get('2')).toMatchObject({
+      value: 'garbage{',
+      headers: {
+        [DeadLetterHeaders.errorClass]: 'UndecodableMessageError',
+        [DeadLetterHeaders.attempts]: '1',
+      },
+    });
+    expect(byOffset.get('4')?.headers).toMatchObject({
+      [DeadLetterHeaders.errorCode]: 'TEST.INVALID',
+      [DeadLetterHeaders.attempts]: '1',
+    });
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = await eventually(async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [routineTopic] });
+      const offset = offsets?.partitions[0]?.offset;
+      return offset === '6' ? offset : undefined;
+    });
+    await admin.disconnect();
+    expect(committed).toBe('6');
+  });
+
+  it('delivers nothing twice after a restart, and resumes where it committed', async () => {
+    await service?.close();
+    received.length = 0;
+    service = await startService();
+    await send(routineTopic, 'patient-0', JSON.stringify({ n: 7 }));
+    await eventually(async () => (received.length >= 1 ? true : undefined), 60_000);
+    expect(received.map((r) => r.n)).toEqual([7]);
+  });
+
+  it('keeps the urgent lane moving while the routine lane is stuck', async () => {
+    received.length = 0;
+    let release: () => void = () => undefined;
+    blockRoutine = new Promise<void>((resolve) => (release = resolve));
+    await send(routineTopic, 'patient-0', JSON.stringify({ n: 8 }));
+    await send(urgentTopic, 'patient-0', JSON.stringify({ n: 9 }));
+    await eventually(
+      async () => (received.some((r) => r.topic === urgentTopic) ? true : undefined),
+      60_000,
+    );
+    expect(received.map((r) => r.n)).toEqual([9]);
+    release();
+    await eventually(async () => (received.some((r) => r.n === 8) ? true : undefined), 60_000);
+  });
+});

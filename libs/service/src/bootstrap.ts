@@ -1,0 +1,229 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Type } from '@nestjs/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { loadConfig } from '@knutepunkt/config';
+import {
+  CoalescingProducer,
+  createKafka,
+  defaultRetryPolicy,
+  ensureTopics,
+  kafkaReadinessCheck,
+  UndecodableMessageError,
+  type IncomingMessage,
+  type KafkaLogSink,
+} from '@knutepunkt/kafka';
+import { KafkaBatchTransport, KafkaErrorPassthroughFilter } from '@knutepunkt/kafka/nest';
+import { createLogger, ServiceMetrics, type ReadinessCheck } from '@knutepunkt/observability';
+import {
+  createSerde,
+  dlqTopic,
+  hasValueSchema,
+  isRetryableSerdeError,
+  registerAll,
+  topicConfigEntries,
+  type Serde,
+  type TopicSpec,
+} from '@knutepunkt/schemas';
+import { databaseReadinessCheck, openDatabase, type DatabaseDefinition } from './database';
+import { assignRequestId } from './request-id';
+import { serviceEnv } from './service-env';
+import { ServiceModule } from './service.module';
+import type { AppName, ServiceRuntime } from './service-runtime';
+
+export interface ServiceDefinition {
+  readonly app: AppName;
+  readonly defaultPort: number;
+  readonly module: Type<unknown>;
+  /** Topics with an `@EventPattern` handler in the app; consumed in batches. */
+  readonly consumes?: readonly TopicSpec[];
+  /** Topics the app writes; created from the catalog and their schemas registered at boot. */
+  readonly produces?: readonly TopicSpec[];
+  readonly database?: DatabaseDefinition;
+}
+
+export interface RunningService {
+  readonly app: NestFastifyApplication;
+  readonly runtime: ServiceRuntime;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything an app's main.ts does: validated config, logger, metrics, the catalog's topics
+ * and schemas, the producer, the database with its migrations, the Kafka batch transport for
+ * the topics it consumes, HTTP on Fastify, and an orderly shutdown on SIGTERM.
+ */
+export async function runService(
+  definition: ServiceDefinition,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RunningService> {
+  const config = loadConfig(serviceEnv, env);
+  const logger = createLogger(definition.app, config.LOG_LEVEL);
+  const metrics = new ServiceMetrics(definition.app);
+  const kafkaLog: KafkaLogSink = {
+    warn: (fields, message) => {
+      logger.warn(fields, message);
+    },
+    error: (fields, message) => {
+      logger.error(fields, message);
+    },
+    debug: (fields, message) => {
+      logger.debug(fields, message);
+    },
+  };
+  const kafka = createKafka(
+    {
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID ?? `knutepunkt-${definition.app}`,
+      ssl: config.KAFKA_SSL,
+      ...(config.KAFKA_SASL_MECHANISM && {
+        sasl: {
+          mechanism: config.KAFKA_SASL_MECHANISM,
+          username: config.KAFKA_SASL_USERNAME ?? '',
+          password: config.KAFKA_SASL_PASSWORD ?? '',
+        },
+      }),
+    },
+    kafkaLog,
+  );
+
+  const consumes = definition.consumes ?? [];
+  const deadLetters = dlqTopic(definition.app);
+  const topics = [...consumes, ...(definition.produces ?? []), deadLetters];
+  const replicationFactor = config.KAFKA_REPLICATION_FACTOR;
+  await ensureTopics(
+    kafka,
+    uniqueByName(topics).map((t) => ({
+      name: t.name,
+      partitions: t.partitions,
+      configEntries: topicConfigEntries(t, { replicationFactor }),
+    })),
+    replicationFactor,
+  );
+
+  const serde = createSerde({
+    registryUrl: config.SCHEMA_REGISTRY_URL,
+    ...(config.SCHEMA_REGISTRY_USERNAME && {
+      auth: {
+        username: config.SCHEMA_REGISTRY_USERNAME,
+        password: config.SCHEMA_REGISTRY_PASSWORD ?? '',
+      },
+    }),
+  });
+  await registerAll(serde, uniqueByName(topics));
+
+  const producer = new CoalescingProducer(kafka, metrics);
+  await producer.connect();
+
+  const dataSource = definition.database
+    ? await openDatabase(definition.database, {
+        url: config.DATABASE_URL,
+        poolMax: config.DATABASE_POOL_MAX,
+        runMigrations: config.DATABASE_MIGRATIONS_RUN,
+        applicationName: `knutepunkt-${definition.app}`,
+      })
+    : undefined;
+
+  const checks: ReadinessCheck[] = [kafkaReadinessCheck(kafka)];
+  if (dataSource) checks.push(databaseReadinessCheck(dataSource));
+
+  const runtime: ServiceRuntime = {
+    app: definition.app,
+    env: config,
+    logger,
+    metrics,
+    producer,
+    dataSource,
+    serde,
+  };
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: assignRequestId,
+    trustProxy: true,
+  });
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ServiceModule.forRoot(runtime, checks, definition.module),
+    adapter,
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(PinoNestLogger));
+  app.enableShutdownHooks();
+
+  if (consumes.length > 0) {
+    const urgent = new Set(consumes.filter((t) => t.lane === 'urgent').map((t) => t.name));
+    const transport = app.connectMicroservice(
+      {
+        strategy: new KafkaBatchTransport({
+          kafka,
+          producer,
+          metrics,
+          log: kafkaLog,
+          groupId: `knutepunkt-${definition.app}`,
+          deadLetterTopic: deadLetters.name,
+          policy: {
+            ...defaultRetryPolicy,
+            maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+            initialBackoffMs: config.KAFKA_RETRY_BACKOFF_MS,
+          },
+          isUrgent: (topic) => urgent.has(topic),
+          decode: decoderFor(serde, consumes),
+        }),
+      },
+      // HTTP filters and pipes are not for batches: the consumer must see the handler's own error.
+      { inheritAppConfig: false },
+    );
+    transport.useGlobalFilters(new KafkaErrorPassthroughFilter());
+    await app.startAllMicroservices();
+  }
+
+  const port = config.PORT ?? definition.defaultPort;
+  await app.listen({ port, host: config.HTTP_HOST });
+  const address = app.getHttpServer().address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${config.HTTP_HOST}:${boundPort}`;
+  logger.info({ url, consumes: consumes.map((t) => t.name) }, `${definition.app} listening`);
+  return { app, runtime, url, close: () => app.close() };
+}
+
+/**
+ * Turns a consumed message into its record. Bytes that are not a valid record of the topic's
+ * schema become an UndecodableMessageError (dead-lettered); a registry that does not answer
+ * stays a plain error, so the batch is retried instead.
+ */
+function decoderFor(serde: Serde, consumes: readonly TopicSpec[]) {
+  const byName = new Map(consumes.filter(hasValueSchema).map((t) => [t.name, t]));
+  return async (message: IncomingMessage): Promise<unknown> => {
+    const topic = byName.get(message.topic);
+    if (!topic) throw new UndecodableMessageError(`no value schema for topic ${message.topic}`);
+    if (!message.value) throw new UndecodableMessageError('message has no value');
+    try {
+      return await serde.decode(topic, message.value);
+    } catch (error) {
+      if (isRetryableSerdeError(error)) throw error;
+      throw new UndecodableMessageError(error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
+    }
+  };
+}
+
+function uniqueByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((item) => [item.name, item])).values()];
+}

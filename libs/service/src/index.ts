@@ -1,0 +1,8 @@
+export { runService } from './bootstrap';
+export type { ServiceDefinition, RunningService } from './bootstrap';
+export { migrate, openDatabase } from './database';
+export type { DatabaseDefinition } from './database';
+export { SERVICE_RUNTIME, READINESS_CHECKS } from './tokens';
+export type { ServiceRuntime, AppName } from './service-runtime';
+export { serviceEnv } from './service-env';
+export type { ServiceEnv } from './service-env';

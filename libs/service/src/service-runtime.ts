@@ -1,0 +1,20 @@
+import type { DataSource } from 'typeorm';
+import type { Logger, ServiceMetrics } from '@knutepunkt/observability';
+import type { MessageProducer } from '@knutepunkt/kafka';
+import type { Serde } from '@knutepunkt/schemas';
+import type { ServiceEnv } from './service-env';
+import type { AppName } from '@knutepunkt/schemas';
+
+export type { AppName } from '@knutepunkt/schemas';
+
+/** What one running service holds, built once in bootstrap and injected as SERVICE_RUNTIME. */
+export interface ServiceRuntime {
+  readonly app: AppName;
+  readonly env: ServiceEnv;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly producer: MessageProducer;
+  readonly dataSource: DataSource | undefined;
+  /** Registered for every topic the app declared; `register` a new EPJ topic before writing. */
+  readonly serde: Serde;
+}

@@ -1,0 +1,1 @@
+export { startServiceForTest, describeServiceBoot } from './service-boot';

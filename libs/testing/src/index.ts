@@ -1,0 +1,1 @@
+export { integrationEnv, assertTestDatabase, uniqueName, eventually } from './test-env';
