@@ -1,6 +1,6 @@
 export { ServiceMetrics, metricPrefix } from './metrics';
 export type { KafkaMetrics, HttpMetrics } from './metrics';
-export { createLogger, redactedPaths } from './logger';
+export { createLogger, errorForLog, redactedPaths } from './logger';
 export type { Logger } from './logger';
 export { runReadinessChecks } from './readiness';
 export type { ReadinessCheck, ReadinessReport } from './readiness';

@@ -29,5 +29,20 @@ export function createLogger(app: string, level: string): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...redactedPaths], censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
+    // An error's own fields can carry data (a failed query's parameters): keep what
+    // diagnoses it and drop the rest.
+    serializers: { err: errorForLog },
   });
+}
+
+export function errorForLog(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: error.stack,
+    ...(error.cause === undefined ? {} : { cause: errorForLog(error.cause) }),
+  };
 }

@@ -66,13 +66,13 @@ describe('fixture builders', () => {
 
 describe('synthetic identifiers', () => {
   it.each([0, 1, 27, 28, 500, 9999])(
-    'fødselsnummer %i is synthetic (month + 40) with valid check digits',
+    'fødselsnummer %i is synthetic (month + 80) with valid check digits',
     (sequence) => {
       const fodselsnummer = syntheticFodselsnummer(sequence);
 
       expect(fodselsnummer).toMatch(/^\d{11}$/);
-      expect(Number(fodselsnummer.slice(2, 4))).toBeGreaterThanOrEqual(41);
-      expect(Number(fodselsnummer.slice(2, 4))).toBeLessThanOrEqual(52);
+      expect(Number(fodselsnummer.slice(2, 4))).toBeGreaterThanOrEqual(81);
+      expect(Number(fodselsnummer.slice(2, 4))).toBeLessThanOrEqual(92);
       expect(hasValidFodselsnummerCheckDigits(fodselsnummer)).toBe(true);
     },
   );

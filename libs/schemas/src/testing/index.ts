@@ -1,7 +1,7 @@
 /**
  * @knutepunkt/schemas/testing — fixture builders for every record, synthetic identifiers,
  * and an in-memory schema registry. Synthetic data only: national identity numbers are
- * synthetic test numbers (month + 40, valid mod-11 check digits), never real ones.
+ * synthetic test numbers (month + 80, valid mod-11 check digits), never real ones.
  */
 import { createHash } from 'node:crypto';
 import { Type } from 'avsc';
@@ -49,7 +49,8 @@ import {
 export const identifierSystems = {
   fodselsnummer: 'urn:oid:2.16.578.1.12.4.1.4.1',
   dNumber: 'urn:oid:2.16.578.1.12.4.1.4.2',
-  hNumber: 'urn:oid:2.16.578.1.12.4.1.4.3',
+  /** Felles hjelpenummer (FHN), per the VKP profiles' `…4.3` slice. */
+  fhn: 'urn:oid:2.16.578.1.12.4.1.4.3',
   /** A municipality EPJ's own running number, under a reserved `.test` domain. */
   epjRunningNumber: 'https://epj.knutepunkt.test/fhir/sid/lopenummer',
   /** Device serial numbers of the fixture vendor. */
@@ -91,15 +92,16 @@ function twoDigits(value: number): string {
 }
 
 /**
- * A synthetic test fødselsnummer (month + 40, as in the national synthetic test population),
- * with valid mod-11 check digits; different `sequence` numbers give different numbers. Born
- * 1980–1999, individual numbers 000–499.
+ * A synthetic test fødselsnummer (month + 80, as Test-Norge/Tenor's synthetic population;
+ * month + 40 would be an H-number), with valid mod-11 check digits; different `sequence`
+ * numbers give different numbers. Born 1980–1999, individual numbers 000–499.
+ * libs/fhir's `checkIdentityNumber` classifies these as synthetic.
  */
 export function syntheticFodselsnummer(sequence = 0): string {
   const day = 1 + (sequence % 28);
   const month = 1 + (Math.floor(sequence / 28) % 12);
   const year = 80 + (Math.floor(sequence / 336) % 20);
-  const birth = `${twoDigits(day)}${twoDigits(month + 40)}${twoDigits(year)}`;
+  const birth = `${twoDigits(day)}${twoDigits(month + 80)}${twoDigits(year)}`;
   // Some individual numbers give check digit 10 (invalid); take the next that does not.
   for (let attempt = 0; attempt < 500; attempt += 1) {
     const individual = String((sequence * 7 + attempt) % 500).padStart(3, '0');

@@ -1,0 +1,27 @@
+/**
+ * @knutepunkt/fhir — the pure FHIR/VKP domain library: national identity numbers,
+ * organisation numbers, the VKP code systems (generated from ../shared/vkp-r4), the patient
+ * key, and OperationOutcome bodies. No framework imports; expected failures are values.
+ */
+export { ok, fail, type Result, type FhirError } from './result';
+export * from './identity';
+export * from './organisation';
+export * from './code-systems';
+export {
+  createPatientKeyDeriver,
+  patientKeyMessage,
+  minimumPatientKeySecretBytes,
+  type PatientKeyDeriver,
+  type PatientKeyEncoding,
+  type PatientKeyInput,
+  type PatientKeySecretErrorCode,
+} from './patient-key';
+export {
+  operationOutcome,
+  informationalOutcome,
+  issueFromError,
+  type IssueSeverity,
+  type IssueType,
+  type OutcomeIssue,
+  type OutcomeIssues,
+} from './operation-outcome';

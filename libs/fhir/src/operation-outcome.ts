@@ -1,0 +1,97 @@
+/**
+ * FHIR R4 OperationOutcome bodies (DESIGN.md "HTTP contracts"): every issue carries a FHIR
+ * issue type, a human-readable `diagnostics`, the FHIRPath `expression` of the offending
+ * element where there is one, and — for errors — the VKP operation-outcome code as
+ * `details.coding` in the vkp-operation-outcome-v090 system, with the code system's
+ * Norwegian display.
+ *
+ * Diagnostics are written in English by the callers (the integrators who read them are
+ * developers, several of them outside Norway); the VKP display gives the Norwegian term.
+ * Which error code maps to which HTTP status and issue type is decided in one place in
+ * ingest, not here.
+ */
+import type { CodeableConcept, OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { vkpOperationOutcomes, type VkpOperationOutcomeCode } from './code-systems/vkp-codes';
+import type { FhirError } from './result';
+
+export type IssueSeverity = OperationOutcomeIssue['severity'];
+/** FHIR R4 IssueType (http://hl7.org/fhir/issue-type). */
+export type IssueType = OperationOutcomeIssue['code'];
+
+export interface OutcomeIssue {
+  readonly severity: IssueSeverity;
+  readonly code: IssueType;
+  readonly diagnostics: string;
+  /** FHIRPath of the offending element(s). */
+  readonly expression?: string | readonly string[];
+  readonly vkpCode?: VkpOperationOutcomeCode;
+  /** Our stable error code (e.g. `INGEST.MALFORMED_JSON`), as `details.text`, for programs. */
+  readonly errorCode?: string;
+}
+
+/** An OperationOutcome needs at least one issue (`issue` is 1..*). */
+export type OutcomeIssues = readonly [OutcomeIssue, ...OutcomeIssue[]];
+
+function details(vkpCode: VkpOperationOutcomeCode): CodeableConcept {
+  const coding = vkpOperationOutcomes.coding(vkpCode);
+  return {
+    coding: [
+      coding.display === undefined
+        ? { system: coding.system, code: coding.code }
+        : { system: coding.system, code: coding.code, display: coding.display },
+    ],
+  };
+}
+
+function issueOf(input: OutcomeIssue): OperationOutcomeIssue {
+  const issue: OperationOutcomeIssue = {
+    severity: input.severity,
+    code: input.code,
+    diagnostics: input.diagnostics,
+  };
+  if (input.vkpCode !== undefined) {
+    issue.details = details(input.vkpCode);
+  }
+  if (input.errorCode !== undefined) {
+    issue.details = { ...issue.details, text: input.errorCode };
+  }
+  if (input.expression !== undefined) {
+    issue.expression =
+      typeof input.expression === 'string' ? [input.expression] : [...input.expression];
+  }
+  return issue;
+}
+
+/** An OperationOutcome with the given issues, in order. */
+export function operationOutcome(issues: OutcomeIssues): OperationOutcome {
+  return { resourceType: 'OperationOutcome', issue: issues.map(issueOf) };
+}
+
+/** The one-issue informational outcome of a success (e.g. the body of a 202). */
+export function informationalOutcome(diagnostics: string): OperationOutcome {
+  return operationOutcome([{ severity: 'information', code: 'informational', diagnostics }]);
+}
+
+/**
+ * An issue from one of this library's errors: its message becomes the diagnostics and its
+ * expression the issue's expression. The caller decides the issue type and VKP code.
+ */
+export function issueFromError(
+  error: FhirError,
+  classification: {
+    readonly code: IssueType;
+    readonly vkpCode?: VkpOperationOutcomeCode;
+    readonly severity?: IssueSeverity;
+  },
+): OutcomeIssue {
+  const issue: OutcomeIssue = {
+    severity: classification.severity ?? 'error',
+    code: classification.code,
+    diagnostics: error.message,
+  };
+  return {
+    ...issue,
+    ...(error.expression === undefined ? {} : { expression: error.expression }),
+    ...(classification.vkpCode === undefined ? {} : { vkpCode: classification.vkpCode }),
+  };
+}

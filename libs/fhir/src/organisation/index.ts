@@ -1,0 +1,7 @@
+export {
+  checkOrganisationNumber,
+  organisationNumberCheckDigit,
+  type OrganisationNumber,
+  type OrganisationNumberError,
+  type OrganisationNumberErrorCode,
+} from './organisation-number';
