@@ -1,7 +1,6 @@
 import { transformFile, type Options } from '@swc/core';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { compilerOptions } from '../../../tsconfig.base.json';
 
 /**
  * `npm run build`: apps and libs to plain CommonJS in dist/, the tree kept as it is
@@ -11,6 +10,9 @@ import { compilerOptions } from '../../../tsconfig.base.json';
 const root = join(__dirname, '..', '..', '..');
 const out = join(root, 'dist');
 const sourceRoots = ['apps', 'libs'];
+const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
+  compilerOptions: { paths: Record<string, string[]> };
+};
 const skipped = /\.(int-)?spec\.ts$|\/testing\/|\/bench\/|\/tools\//;
 
 const options: Options = {
