@@ -1,0 +1,548 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { appNames, type AppName } from '@knutepunkt/schemas';
+import { chartDir, helmLint, helmTemplate, readToolVersions } from './helm';
+import { KubernetesSchemas } from './kubernetes-schemas';
+import { objectId, ofKind, type KubernetesObject } from './manifests';
+import { ciValuesFiles, renderChart, type CiValuesFile } from './render';
+
+/** What DESIGN.md says about each service ("Services", default ports). */
+const design: Readonly<
+  Record<AppName, { readonly port: number; readonly database: boolean; readonly api: boolean }>
+> = {
+  ingest: { port: 3000, database: true, api: true },
+  consent: { port: 3001, database: true, api: true },
+  'journal-writer': { port: 3002, database: true, api: true },
+  audit: { port: 3003, database: true, api: true },
+  normalizer: { port: 3004, database: false, api: false },
+};
+/** The APIs outside callers reach through the Ingress: vendors (ingest) and EPJs (journal-writer). */
+const publicApis: readonly AppName[] = ['ingest', 'journal-writer'];
+const postgresPort = 5432;
+/** The broker and registry ports each ci/ file configures, and whether it fetches the JWKS by URL. */
+const externalPorts: Readonly<
+  Record<
+    CiValuesFile,
+    { readonly kafka: number; readonly registry: number; readonly jwksByUrl: boolean }
+  >
+> = {
+  'ci/minimal-values.yaml': { kafka: 9092, registry: 8081, jwksByUrl: true },
+  // Strimzi's TLS listener, Apicurio's port, and the JWKS mounted as a file.
+  'ci/strimzi-values.yaml': { kafka: 9093, registry: 8080, jwksByUrl: false },
+  'ci/managed-values.yaml': { kafka: 9096, registry: 443, jwksByUrl: true },
+};
+
+const releaseName = 'knutepunkt';
+const componentName = (component: string): string => `${releaseName}-${component}`;
+
+const schemasByVersion = new Map<string, KubernetesSchemas>();
+function kubernetesSchemas(version: string): KubernetesSchemas {
+  let schemas = schemasByVersion.get(version);
+  if (!schemas) {
+    schemas = KubernetesSchemas.load(version);
+    schemasByVersion.set(version, schemas);
+  }
+  return schemas;
+}
+
+const rendered = new Map<CiValuesFile, KubernetesObject[]>();
+function manifests(file: CiValuesFile): KubernetesObject[] {
+  let objects = rendered.get(file);
+  if (!objects) {
+    objects = renderChart({ valuesFiles: [file], releaseName });
+    rendered.set(file, objects);
+  }
+  return objects;
+}
+
+function named<T extends { metadata?: { name?: string } }>(objects: readonly T[], name: string): T {
+  const found = objects.find((object) => object.metadata?.name === name);
+  if (!found) throw new Error(`no object named ${name}`);
+  return found;
+}
+
+function appContainer(deployment: IDeployment): IContainer {
+  const container = deployment.spec?.template.spec?.containers[0];
+  if (!container) throw new Error(`${String(deployment.metadata?.name)} has no container`);
+  return container;
+}
+
+function envOf(container: IContainer): Map<string, NonNullable<IContainer['env']>[number]> {
+  return new Map((container.env ?? []).map((variable) => [variable.name, variable]));
+}
+
+/** `TCP/5432`-style keys of every port an egress rule of the policy allows. */
+function egressPorts(policy: INetworkPolicy): Set<string> {
+  const ports = new Set<string>();
+  for (const rule of policy.spec?.egress ?? []) {
+    for (const port of rule.ports ?? [])
+      ports.add(`${port.protocol ?? 'TCP'}/${String(port.port)}`);
+  }
+  return ports;
+}
+
+describe.each(ciValuesFiles)('the chart with %s', (file) => {
+  it('passes helm lint --strict', () => {
+    const result = helmLint({ valuesFiles: [file] });
+    expect(result.stderr + result.stdout).toContain('0 chart(s) failed');
+    expect(result.status).toBe(0);
+  });
+
+  it.each(readToolVersions().kubernetesSchemaVersions)(
+    'renders only objects valid against the strict Kubernetes %s schemas',
+    (version) => {
+      const schemas = kubernetesSchemas(version);
+      const objects = manifests(file);
+      expect(objects.length).toBeGreaterThan(20);
+      expect(objects.flatMap((object) => schemas.validate(object))).toEqual([]);
+    },
+  );
+
+  it('deploys exactly the five services, each with a Service, a ServiceAccount and a PodDisruptionBudget', () => {
+    const objects = manifests(file);
+    const names = (kind: string): string[] =>
+      objects
+        .filter(
+          (object) =>
+            object.kind === kind && object.metadata.annotations?.['helm.sh/hook'] === undefined,
+        )
+        .map((object) => object.metadata.name)
+        .sort();
+    const expected = appNames.map(componentName).sort();
+    expect(names('Deployment')).toEqual(expected);
+    expect(names('Service')).toEqual(expected);
+    expect(names('ServiceAccount')).toEqual(expected);
+    expect(names('PodDisruptionBudget')).toEqual(expected);
+    expect(names('NetworkPolicy')).toEqual(expected);
+  });
+
+  it('renders no Secret: credentials come only from existing Secrets', () => {
+    const objects = manifests(file);
+    expect(objects.filter((object) => object.kind === 'Secret').map(objectId)).toEqual([]);
+    const secretLike = /PASSWORD|SECRET|DATABASE_URL|TOKEN|KEY$/;
+    for (const object of [
+      ...ofKind<IDeployment>(objects, 'Deployment'),
+      ...ofKind<IJob>(objects, 'Job'),
+    ]) {
+      for (const container of object.spec?.template.spec?.containers ?? []) {
+        for (const variable of container.env ?? []) {
+          if (!secretLike.test(variable.name)) continue;
+          expect({ name: variable.name, value: variable.value }).toEqual({
+            name: variable.name,
+            value: undefined,
+          });
+          expect(variable.valueFrom?.secretKeyRef?.name).toMatch(/\S/);
+        }
+      }
+    }
+  });
+
+  describe.each(appNames)('%s Deployment', (app) => {
+    const deployment = (): IDeployment =>
+      named(ofKind<IDeployment>(manifests(file), 'Deployment'), componentName(app));
+
+    it('runs as non-root with a read-only root filesystem, no capabilities and the runtime seccomp profile', () => {
+      const pod = deployment().spec?.template.spec;
+      expect(pod?.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(pod?.securityContext?.runAsUser).toBeGreaterThan(0);
+      expect(pod?.automountServiceAccountToken).toBe(false);
+      expect(pod?.serviceAccountName).toBe(componentName(app));
+      for (const container of pod?.containers ?? []) {
+        expect(container.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(container.securityContext?.capabilities?.add).toBeUndefined();
+      }
+      // A read-only root still needs a writable /tmp.
+      expect(appContainer(deployment()).volumeMounts).toContainEqual(
+        expect.objectContaining({ name: 'tmp', mountPath: '/tmp' }),
+      );
+    });
+
+    it('runs the built app on its designed port, listening on the pod address', () => {
+      const container = appContainer(deployment());
+      expect(container.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+      expect(container.ports).toEqual([
+        { name: 'http', containerPort: design[app].port, protocol: 'TCP' },
+      ]);
+      const env = envOf(container);
+      expect(env.get('PORT')?.value).toBe(String(design[app].port));
+      expect(env.get('HTTP_HOST')?.value).toBe('0.0.0.0');
+    });
+
+    it('probes /health/live and /health/ready on the HTTP port', () => {
+      const container = appContainer(deployment());
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    });
+
+    it('has CPU and memory requests and limits', () => {
+      const resources = appContainer(deployment()).resources;
+      for (const bound of [resources?.requests, resources?.limits]) {
+        expect(bound?.['cpu']).toBeDefined();
+        expect(bound?.['memory']).toBeDefined();
+      }
+    });
+
+    it('drains before it stops and gives a consumer time to commit', () => {
+      const pod = deployment().spec?.template.spec;
+      const preStop = appContainer(deployment()).lifecycle?.preStop?.exec?.command ?? [];
+      expect(preStop[0]).toBe('sleep');
+      const drainSeconds = Number(preStop[1]);
+      expect(drainSeconds).toBeGreaterThan(0);
+      // After the drain, SIGTERM: the consumer finishes its batch within the 30 s session timeout.
+      expect(pod?.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(45);
+      expect(pod?.terminationGracePeriodSeconds ?? 0).toBeGreaterThan(drainSeconds + 30);
+    });
+
+    it('reads its database from its own Secret and leaves migrations to the hook', () => {
+      const env = envOf(appContainer(deployment()));
+      if (design[app].database) {
+        expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef?.name).toMatch(/\S/);
+        expect(env.get('DATABASE_MIGRATIONS_RUN')?.value).toBe('false');
+      } else {
+        expect(env.has('DATABASE_URL')).toBe(false);
+      }
+    });
+
+    it('gets Kafka, the registry and the patient key; auth settings only with an API', () => {
+      const env = envOf(appContainer(deployment()));
+      expect(env.get('KAFKA_BROKERS')?.value).toMatch(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/);
+      expect(env.get('SCHEMA_REGISTRY_URL')?.value).toMatch(/^https?:\/\//);
+      expect(env.get('PATIENT_KEY_SECRET')?.valueFrom?.secretKeyRef?.name).toMatch(/\S/);
+      expect(env.has('AUTH_ISSUER')).toBe(design[app].api);
+      expect(env.get('AUTH_CLOCK_TOLERANCE_SECONDS')?.value).toBe(
+        design[app].api ? '5' : undefined,
+      );
+      expect(env.has('AUTH_JWKS_URL') || env.has('AUTH_JWKS_FILE')).toBe(design[app].api);
+    });
+  });
+
+  describe.each(appNames)('%s NetworkPolicy', (app) => {
+    const policy = (): INetworkPolicy =>
+      named(ofKind<INetworkPolicy>(manifests(file), 'NetworkPolicy'), componentName(app));
+
+    it('selects only its own pods and restricts both directions', () => {
+      expect(policy().spec?.podSelector.matchLabels).toMatchObject({
+        'app.kubernetes.io/component': app,
+        'app.kubernetes.io/instance': releaseName,
+      });
+      expect(policy().spec?.policyTypes).toEqual(['Ingress', 'Egress']);
+    });
+
+    it('may reach DNS, Kafka and the registry; PostgreSQL only with a schema; the JWKS only with an API', () => {
+      const { kafka, registry, jwksByUrl } = externalPorts[file];
+      const expected = ['UDP/53', 'TCP/53', `TCP/${String(kafka)}`, `TCP/${String(registry)}`];
+      if (design[app].database) expected.push(`TCP/${String(postgresPort)}`);
+      if (design[app].api && jwksByUrl) expected.push('TCP/443');
+      expect([...egressPorts(policy())].sort()).toEqual([...new Set(expected)].sort());
+      const toInternet = (policy().spec?.egress ?? []).some((rule) =>
+        (rule.to ?? []).some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0'),
+      );
+      expect(toInternet).toBe(design[app].api && jwksByUrl);
+    });
+
+    it('admits the ingress controller only to the public APIs, and Prometheus to every HTTP port', () => {
+      const sources = (policy().spec?.ingress ?? []).map((rule) =>
+        (rule.from ?? []).map(
+          (peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'],
+        ),
+      );
+      const ingressOn = file !== 'ci/minimal-values.yaml';
+      expect(sources.flat().includes('ingress-nginx')).toBe(ingressOn && publicApis.includes(app));
+      expect(sources.flat()).toContain('monitoring');
+      for (const rule of policy().spec?.ingress ?? []) {
+        expect(rule.ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
+      }
+    });
+  });
+
+  it('runs topics, schemas and one migration per schema as pre-install/pre-upgrade hooks', () => {
+    const jobs = ofKind<IJob>(manifests(file), 'Job');
+    const commands = new Map(
+      jobs.map((job) => [job.metadata?.name, job.spec?.template.spec?.containers[0]?.command]),
+    );
+    const withSchema = appNames.filter((app) => design[app].database);
+    expect([...commands.keys()].sort()).toEqual(
+      [
+        componentName('hook-topics'),
+        componentName('hook-schemas'),
+        ...withSchema.map((app) => componentName(`hook-migrate-${app}`)),
+      ].sort(),
+    );
+    expect(commands.get(componentName('hook-topics'))).toEqual([
+      'node',
+      'dist/tools/topics/main.js',
+    ]);
+    expect(commands.get(componentName('hook-schemas'))).toEqual([
+      'node',
+      'dist/tools/schemas/main.js',
+    ]);
+    for (const app of withSchema) {
+      expect(commands.get(componentName(`hook-migrate-${app}`))).toEqual([
+        'node',
+        'dist/tools/migrate/main.js',
+        '--app',
+        app,
+      ]);
+    }
+    for (const job of jobs) {
+      expect(job.metadata?.annotations).toMatchObject({
+        'helm.sh/hook': 'pre-install,pre-upgrade',
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+      });
+      expect(job.spec?.template.spec?.restartPolicy).toBe('Never');
+      expect(job.spec?.template.spec?.containers[0]?.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+  });
+
+  it('creates the hooks ServiceAccount and NetworkPolicies as hooks before the Jobs run', () => {
+    const objects = manifests(file);
+    const weight = (object: KubernetesObject): number =>
+      Number(object.metadata.annotations?.['helm.sh/hook-weight']);
+    const jobs = objects.filter((object) => object.kind === 'Job');
+    const support = objects.filter(
+      (object) =>
+        object.kind !== 'Job' && object.metadata.annotations?.['helm.sh/hook'] !== undefined,
+    );
+    expect(support.map(objectId).sort()).toEqual(
+      [
+        `ServiceAccount/${componentName('hooks')}`,
+        ...jobs.map((job) => `NetworkPolicy/${job.metadata.name}`),
+      ].sort(),
+    );
+    const lastSupport = Math.max(...support.map(weight));
+    for (const job of jobs) expect(weight(job)).toBeGreaterThan(lastSupport);
+    // A migration Job reaches PostgreSQL and nothing else but DNS.
+    const migrate = named(
+      ofKind<INetworkPolicy>(objects, 'NetworkPolicy'),
+      componentName('hook-migrate-consent'),
+    );
+    expect([...egressPorts(migrate)].sort()).toEqual(['TCP/53', 'TCP/5432', 'UDP/53']);
+  });
+});
+
+describe('the Ingress', () => {
+  it('serves the ingest API and the EPJ read API over TLS, each on its own host', () => {
+    const ingresses = ofKind<IIngress>(manifests('ci/strimzi-values.yaml'), 'Ingress');
+    expect(ingresses.map((ingress) => ingress.metadata?.name).sort()).toEqual(
+      publicApis.map(componentName).sort(),
+    );
+    for (const ingress of ingresses) {
+      const rule = ingress.spec?.rules?.[0];
+      expect(ingress.spec?.tls?.[0]?.hosts).toEqual([rule?.host]);
+      expect(ingress.spec?.tls?.[0]?.secretName).toMatch(/\S/);
+      expect(rule?.http?.paths[0]?.backend.service).toEqual({
+        name: ingress.metadata?.name,
+        port: { name: 'http' },
+      });
+    }
+    const ingest = named(ingresses, componentName('ingest'));
+    // Chart-wide annotations and the API's own are merged.
+    expect(ingest.metadata?.annotations).toEqual({
+      'cert-manager.io/cluster-issuer': 'letsencrypt',
+      'nginx.ingress.kubernetes.io/proxy-body-size': '2m',
+    });
+  });
+
+  it('refuses an exposed API without a TLS certificate', () => {
+    const result = helmTemplate({
+      valuesFiles: ['ci/strimzi-values.yaml'],
+      set: ['ingress.apis.ingest.tlsSecretName='],
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('ingress.apis.ingest.tlsSecretName is required');
+  });
+});
+
+describe('autoscaling', () => {
+  it('uses CPU HorizontalPodAutoscalers without KEDA, and drops the fixed replica count', () => {
+    const objects = renderChart({
+      valuesFiles: ['ci/minimal-values.yaml'],
+      set: ['services.normalizer.autoscaling.enabled=true'],
+      releaseName,
+    });
+    const hpas = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
+    expect(hpas.map((hpa) => hpa.metadata?.name)).toEqual([componentName('normalizer')]);
+    expect(hpas[0]?.spec?.metrics?.[0]?.resource).toEqual({
+      name: 'cpu',
+      target: { type: 'Utilization', averageUtilization: 70 },
+    });
+    const deployment = named(
+      ofKind<IDeployment>(objects, 'Deployment'),
+      componentName('normalizer'),
+    );
+    expect(deployment.spec?.replicas).toBeUndefined();
+  });
+
+  it('with KEDA, scales on CPU and the consumer group lag instead, with no HorizontalPodAutoscaler', () => {
+    const objects = manifests('ci/managed-values.yaml');
+    expect(objects.filter((object) => object.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    const scaled = ofKind<IScaledObject>(objects, 'ScaledObject');
+    expect(scaled.map((object) => object.metadata?.name).sort()).toEqual(
+      ['ingest', 'normalizer', 'consent', 'journal-writer'].map(componentName).sort(),
+    );
+    for (const object of scaled) {
+      const app = object.spec.scaleTargetRef.name.replace(`${releaseName}-`, '');
+      const kafka = object.spec.triggers.find((trigger) => trigger.type === 'kafka');
+      expect(kafka?.metadata).toMatchObject({
+        consumerGroup: `knutepunkt-${app}`,
+        sasl: 'scram_sha512',
+        tls: 'enable',
+      });
+      expect(kafka?.authenticationRef?.name).toBe(componentName('kafka'));
+      expect(object.spec.triggers.map((trigger) => trigger.type)).toContain('cpu');
+    }
+    const auth = objects.find((object) => object.kind === 'TriggerAuthentication');
+    expect(auth?.['spec']).toEqual({
+      secretTargetRef: [
+        { parameter: 'username', name: 'knutepunkt-kafka-credentials', key: 'username' },
+        { parameter: 'password', name: 'knutepunkt-kafka-credentials', key: 'password' },
+      ],
+    });
+  });
+  it('with KEDA on Strimzi, reads the literal SASL user from the Deployment and trusts the cluster CA', () => {
+    const objects = renderChart({
+      valuesFiles: ['ci/strimzi-values.yaml'],
+      set: ['keda.enabled=true', 'services.consent.autoscaling.enabled=true'],
+      releaseName,
+    });
+    const auth = objects.filter((object) => object.kind === 'TriggerAuthentication');
+    expect(auth.map((object) => object['spec'])).toEqual([
+      {
+        env: [{ parameter: 'username', name: 'KAFKA_SASL_USERNAME' }],
+        secretTargetRef: [
+          { parameter: 'password', name: 'knutepunkt-kafka-user', key: 'password' },
+          { parameter: 'ca', name: 'knutepunkt-cluster-ca-cert', key: 'ca.crt' },
+        ],
+      },
+    ]);
+    const schemas = kubernetesSchemas(readToolVersions().kubernetesSchemaVersions[0] ?? 'v1.29.0');
+    expect(objects.flatMap((object) => schemas.validate(object))).toEqual([]);
+  });
+});
+
+describe('monitoring', () => {
+  it('alerts when a service is down and when it dead-letters, with the services’ metric names', () => {
+    const objects = manifests('ci/managed-values.yaml');
+    const [rule] = ofKind<IPrometheusRule>(objects, 'PrometheusRule');
+    const rules = (rule?.spec.groups ?? []).flatMap((group) => group.rules ?? []);
+    for (const app of appNames) {
+      const down = rules.find(
+        (r) => r.alert === 'KnutepunktServiceDown' && r.labels?.['app'] === app,
+      );
+      expect(String(down?.expr)).toContain(`up{namespace="knutepunkt", job="${app}"}`);
+      const dlq = rules.find(
+        (r) => r.alert === 'KnutepunktDLQNotEmpty' && r.labels?.['app'] === app,
+      );
+      const metric = `knutepunkt_${app.replace(/-/g, '_')}_kafka_messages_failed_total`;
+      expect(String(dlq?.expr)).toContain(
+        `${metric}{namespace="knutepunkt", outcome="dead_lettered"}`,
+      );
+    }
+    const monitor = objects.find((object) => object.kind === 'ServiceMonitor');
+    // The alerts select `job=<app>`: the ServiceMonitor must name jobs after the component.
+    expect(monitor?.['spec']).toMatchObject({
+      jobLabel: 'app.kubernetes.io/component',
+      endpoints: [{ port: 'http', path: '/metrics' }],
+    });
+  });
+
+  it('renders no monitoring objects unless asked', () => {
+    const kinds = manifests('ci/minimal-values.yaml').map((object) => object.kind);
+    expect(kinds).not.toContain('ServiceMonitor');
+    expect(kinds).not.toContain('PrometheusRule');
+    expect(kinds).not.toContain('ConfigMap');
+  });
+
+  it('turns each dashboards/*.json into a ConfigMap for the Grafana sidecar', () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'knutepunkt-chart-'));
+    try {
+      const chart = path.join(copy, 'knutepunkt');
+      cpSync(chartDir, chart, { recursive: true });
+      const dashboard = JSON.stringify({ title: 'Knutepunkt overview', panels: [] });
+      writeFileSync(path.join(chart, 'dashboards', 'Knutepunkt Overview.json'), dashboard);
+      const objects = renderChart({ chart, valuesFiles: ['ci/minimal-values.yaml'], releaseName });
+      const maps = ofKind<IConfigMap>(objects, 'ConfigMap');
+      expect(maps.map((map) => map.metadata?.name)).toEqual([
+        componentName('dashboard-knutepunkt-overview'),
+      ]);
+      expect(maps[0]?.metadata?.labels?.['grafana_dashboard']).toBe('1');
+      expect(maps[0]?.data).toEqual({ 'Knutepunkt Overview.json': dashboard });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('values.schema.json', () => {
+  const failure = (set: readonly string[]): string => {
+    const result = helmTemplate({ valuesFiles: ['ci/minimal-values.yaml'], set });
+    expect(result.status).not.toBe(0);
+    return result.stderr;
+  };
+
+  it('rejects an unknown top-level value', () => {
+    expect(failure(['typo=1'])).toMatch(/additional properties 'typo' not allowed/);
+  });
+
+  it('rejects a misspelt nested value', () => {
+    expect(failure(['services.ingest.replicas=3'])).toMatch(
+      /services\/ingest.*additional properties 'replicas' not allowed/,
+    );
+    expect(failure(['kafka.sasl.mechanizm=plain'])).toMatch(/'mechanizm' not allowed/);
+  });
+
+  it('rejects a database for the normalizer, which owns no schema', () => {
+    expect(failure(['services.normalizer.database.existingSecret=x'])).toMatch(
+      /services\/normalizer.*'database' not allowed/,
+    );
+  });
+
+  it('rejects a value of the wrong type or outside its enum', () => {
+    expect(failure(['environment=staging'])).toMatch(/environment/);
+    expect(failure(['services.ingest.port=70000'])).toMatch(/port/);
+  });
+
+  it('names what is missing when a required setting is absent', () => {
+    expect(failure(['services.consent.database.existingSecret='])).toContain(
+      'services.consent.database.existingSecret is required',
+    );
+    expect(failure(['patientKey.existingSecret='])).toContain(
+      'patientKey.existingSecret is required',
+    );
+    expect(failure(['auth.issuer='])).toContain('auth.issuer is required');
+  });
+
+  it('wants exactly one JWKS source, and https in production, as the services do at boot', () => {
+    expect(failure(['auth.jwks.existingSecret=jwks'])).toContain(
+      'auth.jwksUrl and auth.jwks.existingSecret: set one, not both',
+    );
+    expect(failure(['auth.jwksUrl='])).toContain(
+      'auth.jwksUrl or auth.jwks.existingSecret is required',
+    );
+    expect(failure(['auth.jwksUrl=http://issuer.example/jwks'])).toContain(
+      'auth.jwksUrl must be https in production',
+    );
+  });
+});
