@@ -1,8 +1,9 @@
 import type { DatabaseDefinition } from '@knutepunkt/service';
+import { Submissions1764340000000 } from './persistence/migrations/1764340000000-submissions';
 
-/** The `ingest` schema: entities and migrations arrive with the app's features. */
+/** The `ingest` schema: submissions with their dedupe keys, and the lifecycle stages reported. */
 export const database: DatabaseDefinition = {
   schema: 'ingest',
   entities: [],
-  migrations: [],
+  migrations: [Submissions1764340000000],
 };

@@ -1,4 +1,305 @@
-import { describeServiceBoot } from '@knutepunkt/service/testing';
+import { randomUUID } from 'node:crypto';
+import { issueToken } from '@knutepunkt/auth/testing';
+import { readTopic, type TopicReader } from '@knutepunkt/kafka/testing';
+import { createSerde, Topics, type AcceptedSubmission } from '@knutepunkt/schemas';
+import { orgnrWithCheckDigit, syntheticFodselsnummer } from '@knutepunkt/schemas/testing';
+import { describeServiceBoot, startServiceForTest } from '@knutepunkt/service/testing';
+import type { RunningService } from '@knutepunkt/service';
+import { eventually, integrationEnv } from '@knutepunkt/testing';
 import { ingestService } from './ingest.service';
 
 describeServiceBoot(ingestService);
+
+const orgnr = orgnrWithCheckDigit('92123456');
+const patient = { system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: syntheticFodselsnummer(7) };
+const subject = { identifier: patient };
+
+/** One small resource of every type the vendor API takes. */
+const bodies: Record<string, Record<string, unknown>> = {
+  MedicationDispense: {
+    resourceType: 'MedicationDispense',
+    status: 'completed',
+    subject,
+    whenHandedOver: '2026-11-28T08:00:00+01:00',
+  },
+  DetectedIssue: {
+    resourceType: 'DetectedIssue',
+    status: 'final',
+    patient: subject,
+    identifiedDateTime: '2026-11-28T03:12:00+01:00',
+  },
+  Flag: { resourceType: 'Flag', status: 'active', code: { text: 'Fall' }, subject },
+  Encounter: { resourceType: 'Encounter', status: 'finished', class: { code: 'VR' }, subject },
+  Observation: {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'Puls' },
+    subject,
+    valueQuantity: { value: 72, unit: '/min' },
+  },
+  Composition: {
+    resourceType: 'Composition',
+    status: 'final',
+    type: { text: 'Notat' },
+    subject,
+    date: '2026-11-28T03:20:00+01:00',
+    author: [{ display: 'Responssenter' }],
+    title: 'Alarm',
+  },
+  QuestionnaireResponse: { resourceType: 'QuestionnaireResponse', status: 'completed', subject },
+  Bundle: {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        resource: { resourceType: 'Observation', status: 'final', code: { text: 'Vekt' }, subject },
+      },
+    ],
+  },
+};
+
+describe('ingest vendor API against the real stack', () => {
+  let service: RunningService;
+  let accepted: TopicReader;
+  let vendorToken: string;
+  const serde = createSerde({ registryUrl: integrationEnv()['SCHEMA_REGISTRY_URL'] ?? '' });
+  const brokers = (integrationEnv()['KAFKA_BROKERS'] ?? '').split(',');
+
+  const post = (
+    type: string,
+    body: string,
+    headers: Record<string, string> = {},
+    token = vendorToken,
+  ) =>
+    fetch(`${service.url}/fhir/${orgnr}/${type}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/fhir+json',
+        ...headers,
+      },
+      body,
+    });
+
+  const acceptedRecord = async (submissionId: string): Promise<AcceptedSubmission> => {
+    const [message] = await accepted.waitFor((m) => m.key === submissionId);
+    if (!message?.value) throw new Error('no value');
+    return serde.decode(Topics.accepted, message.value);
+  };
+
+  beforeAll(async () => {
+    vendorToken = await issueToken({ sub: 'vendor-a', scope: 'knutepunkt:ingest.write' });
+    service = await startServiceForTest(ingestService);
+    accepted = await readTopic(brokers, Topics.accepted.name);
+  });
+
+  afterAll(async () => {
+    await accepted.close();
+    await service.close();
+  });
+
+  it.each(Object.keys(bodies))(
+    'accepts a %s with 202 once Kafka has it, and says where its status is',
+    async (type) => {
+      const body = JSON.stringify(bodies[type]);
+      const response = await post(type, body, {
+        'idempotency-key': randomUUID(),
+        'nhn-source-system': 'VendorSystem 2.1',
+      });
+      expect(response.status).toBe(202);
+      expect(response.headers.get('content-type')).toContain('application/fhir+json');
+      const location = response.headers.get('location') ?? '';
+      const match = new RegExp(`^/fhir/${orgnr}/${type}/([0-9a-f-]{36})/\\$status$`).exec(location);
+      expect(match).not.toBeNull();
+      const submissionId = match?.[1] ?? '';
+      const record = await acceptedRecord(submissionId);
+      expect(record).toMatchObject({
+        clientId: 'vendor-a',
+        orgnr,
+        resourceType: type,
+        fhirJson: body,
+        sourceSystem: 'VendorSystem 2.1',
+      });
+      expect(record.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    },
+  );
+
+  it('answers a repeat with 200 and the first Location, publishing once, even for 20 at the same time', async () => {
+    const body = JSON.stringify(bodies['Observation']);
+    const key = randomUUID();
+    const first = await post('Observation', body, { 'idempotency-key': key });
+    expect(first.status).toBe(202);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => post('Observation', body, { 'idempotency-key': key })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(new Set(responses.map((r) => r.headers.get('location')))).toEqual(
+      new Set([first.headers.get('location')]),
+    );
+
+    const concurrentKey = randomUUID();
+    const racing = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('Observation', body, { 'idempotency-key': concurrentKey }),
+      ),
+    );
+    expect(racing.filter((r) => r.status === 202)).toHaveLength(1);
+    expect(racing.filter((r) => r.status === 200)).toHaveLength(19);
+    const locations = new Set(racing.map((r) => r.headers.get('location')));
+    expect(locations.size).toBe(1);
+
+    const submissionIds = [first, racing[0]].map(
+      (r) => /([0-9a-f-]{36})\/\$status$/.exec(r?.headers.get('location') ?? '')?.[1],
+    );
+    for (const id of submissionIds) await acceptedRecord(id ?? '');
+    // Give any stray duplicate time to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const id of submissionIds)
+      expect(accepted.messages.filter((m) => m.key === id)).toHaveLength(1);
+    const withKey = async (k: string) => {
+      const decoded = await Promise.all(
+        accepted.messages.map(async (m) =>
+          m.value ? serde.decode(Topics.accepted, m.value) : null,
+        ),
+      );
+      return decoded.filter((r) => r?.idempotencyKey === k);
+    };
+    expect(await withKey(key)).toHaveLength(1);
+    expect(await withKey(concurrentKey)).toHaveLength(1);
+  });
+
+  it('treats the same resource id from the same client as a repeat, and from another client as new', async () => {
+    const body = JSON.stringify({ ...bodies['Flag'], id: `flag-${randomUUID()}` });
+    expect((await post('Flag', body)).status).toBe(202);
+    expect((await post('Flag', body)).status).toBe(200);
+    const other = await issueToken({ sub: 'vendor-b', scope: 'knutepunkt:ingest.write' });
+    expect((await post('Flag', body, {}, other)).status).toBe(202);
+  });
+
+  it.each([
+    ['malformed JSON', 'Observation', '{"resourceType":', {}, 400, 'INGEST.MALFORMED_JSON'],
+    [
+      'a body of another type',
+      'Flag',
+      JSON.stringify(bodies['Observation']),
+      {},
+      400,
+      'INGEST.RESOURCE_TYPE_MISMATCH',
+    ],
+    [
+      'an unknown type',
+      'Patient',
+      JSON.stringify({ resourceType: 'Patient' }),
+      {},
+      404,
+      'INGEST.UNKNOWN_TYPE',
+    ],
+    [
+      'a searchset Bundle',
+      'Bundle',
+      JSON.stringify({ resourceType: 'Bundle', type: 'searchset' }),
+      {},
+      422,
+      'INGEST.BUNDLE_TYPE',
+    ],
+    [
+      'a wrong content type',
+      'Observation',
+      JSON.stringify(bodies['Observation']),
+      { 'content-type': 'text/plain' },
+      415,
+      'INGEST.UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a body over 1 MiB',
+      'Observation',
+      JSON.stringify({ ...bodies['Observation'], note: [{ text: 'x'.repeat(1_100_000) }] }),
+      {},
+      413,
+      'INGEST.BODY_TOO_LARGE',
+    ],
+  ])('refuses %s with an OperationOutcome', async (_what, type, body, headers, status, code) => {
+    const response = await post(type, body, headers);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('application/fhir+json');
+    const outcome = (await response.json()) as {
+      resourceType: string;
+      issue: { severity: string; details?: { text?: string }; diagnostics: string }[];
+    };
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    expect(outcome.issue[0]).toMatchObject({ severity: 'error', details: { text: code } });
+    expect(JSON.stringify(outcome)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('refuses an organisation number whose check digit is wrong with 404', async () => {
+    const wrongCheckDigit = `${orgnr.slice(0, 8)}${(Number(orgnr[8]) + 1) % 10}`;
+    const response = await fetch(`${service.url}/fhir/${wrongCheckDigit}/Observation`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${vendorToken}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(bodies['Observation']),
+    });
+    expect(response.status).toBe(404);
+    expect(JSON.stringify(await response.json())).toContain('INGEST.UNKNOWN_ORGNR');
+  });
+
+  it('refuses a missing token with 401 and a token without the scope with 403', async () => {
+    const body = JSON.stringify(bodies['Observation']);
+    const anonymous = await fetch(`${service.url}/fhir/${orgnr}/Observation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body,
+    });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^(Bearer|DPoP)/);
+    const reader = await issueToken({ sub: 'vendor-a', scope: 'knutepunkt:epj.read' });
+    expect((await post('Observation', body, {}, reader)).status).toBe(403);
+  });
+
+  it('shows the status of a submission to its client only, with stages as they are reported', async () => {
+    const response = await post('Observation', JSON.stringify(bodies['Observation']), {
+      'idempotency-key': randomUUID(),
+    });
+    const location = response.headers.get('location') ?? '';
+    const submissionId = /([0-9a-f-]{36})\/\$status$/.exec(location)?.[1] ?? '';
+    const get = (token: string) =>
+      fetch(`${service.url}${location}`, { headers: { authorization: `Bearer ${token}` } });
+
+    const initial = (await (await get(vendorToken)).json()) as Record<string, unknown>;
+    expect(initial).toMatchObject({
+      submissionId,
+      resourceType: 'Observation',
+      orgnr,
+      normalized: null,
+      journaled: null,
+    });
+    expect(typeof initial['registered']).toBe('string');
+
+    const other = await issueToken({ sub: 'vendor-b', scope: 'knutepunkt:ingest.write' });
+    expect((await get(other)).status).toBe(404);
+
+    await serde.register(Topics.status);
+    await service.runtime.producer.send([
+      {
+        topic: Topics.status.name,
+        key: submissionId,
+        value: serde.encode(Topics.status, {
+          submissionId,
+          eventId: null,
+          journalEntryId: null,
+          stage: 'normalized',
+          at: Date.parse('2026-11-28T10:00:01.000Z'),
+          reason: null,
+          operationOutcomeCode: null,
+          orgnr,
+          clientId: 'vendor-a',
+          reportedBy: 'normalizer',
+        }),
+      },
+    ]);
+    const projected = await eventually(async () => {
+      const status = (await (await get(vendorToken)).json()) as Record<string, unknown>;
+      return status['normalized'] === '2026-11-28T10:00:01.000Z' ? status : undefined;
+    });
+    expect(projected['consented']).toBeNull();
+  });
+});

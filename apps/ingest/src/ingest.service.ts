@@ -8,6 +8,7 @@ export const ingestService: ServiceDefinition = {
   app: 'ingest',
   defaultPort: 3000,
   module: IngestModule,
-  produces: [Topics.accepted, Topics.registry, Topics.audit, Topics.status],
+  consumes: [Topics.status],
+  produces: [Topics.accepted, Topics.registry, Topics.audit],
   database,
 };

@@ -132,6 +132,7 @@ export async function runService(
   const runtime: ServiceRuntime = {
     app: definition.app,
     env: config,
+    envSource: env,
     logger,
     metrics,
     producer,

@@ -11,6 +11,8 @@ export type { AppName } from '@knutepunkt/schemas';
 export interface ServiceRuntime {
   readonly app: AppName;
   readonly env: ServiceEnv;
+  /** The environment the service was started with, for an app's own settings (`loadConfig(its schema, envSource)`). */
+  readonly envSource: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly producer: MessageProducer;

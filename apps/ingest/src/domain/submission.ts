@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { err, ok, type Result } from './result';
+import type { IngestError } from './ingest-error';
+
+/** The resource types a vendor may POST (DESIGN.md "Ingest — vendor API"). */
+export const submissionTypes = [
+  'Bundle',
+  'MedicationDispense',
+  'DetectedIssue',
+  'Flag',
+  'Encounter',
+  'Observation',
+  'Composition',
+  'QuestionnaireResponse',
+] as const;
+export type SubmissionType = (typeof submissionTypes)[number];
+
+export const bundleTypes = ['message', 'document', 'transaction', 'collection'] as const;
+
+/** Deeper JSON than this is refused before anything walks it (reference goal 10: > 32 → 400). */
+export const maxJsonDepth = 32;
+
+export type FhirJson = Readonly<Record<string, unknown>>;
+
+export interface ParsedSubmission {
+  readonly type: SubmissionType;
+  readonly resource: FhirJson;
+  /** `sha256:<hex>` of the body bytes as received. */
+  readonly contentHash: string;
+}
+
+export function isSubmissionType(value: string): value is SubmissionType {
+  return (submissionTypes as readonly string[]).includes(value);
+}
+
+/**
+ * Structural checks every submission passes before anything else looks at it: JSON, an
+ * object, not too deep, a FHIR resource of the type in the URL, a Bundle of a kind we take.
+ * Profile and code validation come after this, on a value known to be well-formed.
+ */
+export function parseSubmission(
+  pathType: string,
+  body: string,
+): Result<ParsedSubmission, IngestError> {
+  if (!isSubmissionType(pathType)) {
+    return err({
+      code: 'INGEST.UNKNOWN_TYPE',
+      message: `Unknown resource type "${pathType}"; accepted: ${submissionTypes.join(', ')}.`,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    return err({
+      code: 'INGEST.MALFORMED_JSON',
+      message: `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`,
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return err({
+      code: 'INGEST.NOT_FHIR',
+      message: 'The body is not a FHIR resource: expected a JSON object.',
+    });
+  }
+  if (depthOf(parsed) > maxJsonDepth) {
+    return err({
+      code: 'INGEST.TOO_DEEP',
+      message: `The JSON is nested deeper than ${maxJsonDepth} levels.`,
+    });
+  }
+  const resource = parsed as FhirJson;
+  const resourceType = resource['resourceType'];
+  if (typeof resourceType !== 'string') {
+    return err({
+      code: 'INGEST.NOT_FHIR',
+      message: 'The body is not a FHIR R4 resource: "resourceType" is missing.',
+      expression: 'resourceType',
+    });
+  }
+  if (resourceType !== pathType) {
+    return err({
+      code: 'INGEST.RESOURCE_TYPE_MISMATCH',
+      message: `The body is a ${resourceType}, but the URL says ${pathType}.`,
+      expression: 'resourceType',
+    });
+  }
+  if (pathType === 'Bundle' && !(bundleTypes as readonly unknown[]).includes(resource['type'])) {
+    return err({
+      code: 'INGEST.BUNDLE_TYPE',
+      message: `Bundle.type must be one of ${bundleTypes.join(', ')}.`,
+      expression: 'Bundle.type',
+    });
+  }
+  return ok({ type: pathType, resource, contentHash: contentHash(body) });
+}
+
+export function contentHash(body: string): string {
+  return `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
+}
+
+/** Iterative, so a hostile body cannot overflow the stack while we measure it. */
+function depthOf(root: object): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, depth] = item;
+    if (depth > deepest) deepest = depth;
+    if (depth > maxJsonDepth) return depth;
+    if (typeof value === 'object' && value !== null) {
+      for (const child of Object.values(value)) {
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return deepest;
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { HttpAnswer } from '../domain/ingest-error.http';
+
+/** FHIR's JSON media type, and plain JSON, which the FHIR spec says servers should also take. */
+export const acceptedMediaTypes = ['application/fhir+json', 'application/json'] as const;
+
+/**
+ * Fastify-level HTTP behaviour of ingest: bodies arrive as the exact text sent (hashed and
+ * forwarded as received); other media types are refused (415) and oversize bodies too (413,
+ * before they are read to the end). Nest hands those refusals to OperationOutcomeFilter.
+ */
+@Injectable()
+export class FhirHttpSetup implements OnModuleInit {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser(
+      [...acceptedMediaTypes],
+      { parseAs: 'string' },
+      (_request, body, done) => {
+        done(null, body);
+      },
+    );
+  }
+}
+
+export function sendAnswer(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
+  return reply
+    .status(answer.status)
+    .headers(answer.headers)
+    .type('application/fhir+json')
+    .send(answer.body);
+}

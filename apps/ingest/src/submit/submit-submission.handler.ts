@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { checkOrganisationNumber, type Environment } from '@knutepunkt/fhir';
+import { checkIdentityNumbers } from '../domain/identity-numbers';
+import type { AcceptedSubmission } from '@knutepunkt/schemas';
+import { dedupeKey } from '../domain/dedupe-key';
+import type { IngestError } from '../domain/ingest-error';
+import { err, ok, type Result } from '../domain/result';
+import { parseSubmission } from '../domain/submission';
+import type { RegisteredSubmission, SubmissionStore } from '../persistence/submission-store';
+
+export interface SubmitCommand {
+  readonly orgnr: string;
+  readonly pathType: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly clientId: string;
+  readonly sourceSystem: string | undefined;
+  readonly idempotencyKey: string | undefined;
+  readonly requestId: string;
+}
+
+export interface Submitted {
+  /** `created`: published now (202); `repeat`: the first submission's answer (200). */
+  readonly kind: 'created' | 'repeat';
+  readonly submission: RegisteredSubmission;
+}
+
+/** Publishes an accepted submission; resolves only once Kafka acknowledged it (acks=all). */
+export type PublishAccepted = (record: AcceptedSubmission) => Promise<void>;
+
+/**
+ * A vendor's submission, from bytes to a record durable in Kafka: structural checks, the
+ * dedupe key, then publish-and-register under a lock so a repeat (however concurrent) is
+ * answered with the first submission instead of being published again.
+ */
+export class SubmitSubmissionHandler {
+  constructor(
+    private readonly store: SubmissionStore,
+    private readonly publish: PublishAccepted,
+    /** Which identity numbers are acceptable: synthetic ones only outside production. */
+    private readonly environment: Environment,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async handle(command: SubmitCommand): Promise<Result<Submitted, IngestError>> {
+    const receivedAt = this.now();
+    const orgnr = checkOrganisationNumber(command.orgnr);
+    if (!orgnr.ok) {
+      // Until the register (the admin API) exists, every valid organisation number is known.
+      return err({
+        code: 'INGEST.UNKNOWN_ORGNR',
+        message: `No municipality with that organisation number: ${orgnr.error.message}`,
+      });
+    }
+    const parsed = parseSubmission(command.pathType, command.body);
+    if (!parsed.ok) return parsed;
+    const identities = checkIdentityNumbers(parsed.value.resource, this.environment);
+    if (!identities.ok) return identities;
+    const key = dedupeKey(parsed.value, command.idempotencyKey);
+    if (!key.ok) return key;
+
+    const submissionId = randomUUID();
+    const record: AcceptedSubmission = {
+      submissionId,
+      receivedAt: receivedAt.getTime(),
+      clientId: command.clientId,
+      sourceSystem: command.sourceSystem ?? null,
+      orgnr: command.orgnr,
+      resourceType: parsed.value.type,
+      contentType: command.contentType,
+      fhirJson: command.body,
+      contentHash: parsed.value.contentHash,
+      idempotencyKey: command.idempotencyKey ?? null,
+      requestId: command.requestId,
+      patientKey: null,
+      warnings: [],
+    };
+    try {
+      const outcome = await this.store.registerOnce(
+        {
+          submissionId,
+          clientId: command.clientId,
+          dedupeKey: key.value,
+          orgnr: command.orgnr,
+          resourceType: parsed.value.type,
+          receivedAt,
+        },
+        () =>
+          this.publish(record).catch((error: unknown) => {
+            throw new PublishFailed({ cause: error });
+          }),
+      );
+      return ok(outcome);
+    } catch (error) {
+      if (error instanceof PublishFailed) {
+        return err({
+          code: 'INGEST.KAFKA_UNAVAILABLE',
+          message:
+            'The submission could not be stored durably just now; nothing was kept. Retry later.',
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+/** The publish step failed: the broker did not acknowledge; the submission was not kept. */
+export class PublishFailed extends Error {
+  constructor(options: { cause: unknown }) {
+    super('publishing the accepted submission failed', options);
+    this.name = 'PublishFailed';
+  }
+}

@@ -1,0 +1,100 @@
+import { Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Scopes } from '@knutepunkt/auth';
+import { AuthGuard, principalOf, RequireScopes } from '../auth/auth.guard';
+import { informationalOutcome } from '@knutepunkt/fhir';
+import { errorAnswer } from '../domain/ingest-error.http';
+import { sendAnswer } from '../http/fhir-http.setup';
+import type { SubmissionStore } from '../persistence/submission-store';
+import { submissionStatus } from '../status/submission-status';
+import { SUBMISSION_STORE } from '../tokens';
+import { SubmitSubmissionHandler } from './submit-submission.handler';
+
+const statusPath = (orgnr: string, type: string, submissionId: string) =>
+  `/fhir/${orgnr}/${type}/${submissionId}/$status`;
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** The vendor API (DESIGN.md "Ingest — vendor API"): translate HTTP, delegate, translate back. */
+@Controller('fhir')
+@UseGuards(AuthGuard)
+export class SubmitSubmissionHttpController {
+  constructor(
+    @Inject(SubmitSubmissionHandler) private readonly handler: SubmitSubmissionHandler,
+    @Inject(SUBMISSION_STORE) private readonly store: SubmissionStore,
+  ) {}
+
+  @Post(':orgnr/:type')
+  @RequireScopes(Scopes.IngestWrite)
+  async submit(
+    @Param('orgnr') orgnr: string,
+    @Param('type') type: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const principal = principalOf(request);
+    const result = await this.handler.handle({
+      orgnr,
+      pathType: type,
+      body: typeof request.body === 'string' ? request.body : '',
+      contentType: header(request, 'content-type') ?? '',
+      clientId: principal.clientId,
+      sourceSystem: header(request, 'nhn-source-system'),
+      idempotencyKey: header(request, 'idempotency-key'),
+      requestId: request.id,
+    });
+    if (!result.ok) {
+      sendAnswer(reply, errorAnswer(result.error));
+      return;
+    }
+    const { kind, submission } = result.value;
+    const location = statusPath(submission.orgnr, submission.resourceType, submission.submissionId);
+    void reply
+      .status(kind === 'created' ? 202 : 200)
+      .header('location', location)
+      .type('application/fhir+json')
+      .send(
+        informationalOutcome(
+          kind === 'created'
+            ? `Accepted as submission ${submission.submissionId}; follow its progress at ${location}.`
+            : `Already received as submission ${submission.submissionId}; not published again.`,
+        ),
+      );
+  }
+
+  @Get(':orgnr/:type/:submissionId/$status')
+  @RequireScopes(Scopes.IngestWrite)
+  async status(
+    @Param('orgnr') orgnr: string,
+    @Param('submissionId') submissionId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const principal = principalOf(request);
+    const found = /^[0-9a-f-]{36}$/i.test(submissionId)
+      ? await this.store.find(submissionId)
+      : null;
+    const visible =
+      found !== null &&
+      found.submission.orgnr === orgnr &&
+      (found.submission.clientId === principal.clientId || principal.scopes.has(Scopes.Admin));
+    if (!visible) {
+      // The same answer whether it does not exist or belongs to another client: no probing.
+      sendAnswer(
+        reply,
+        errorAnswer({
+          code: 'INGEST.SUBMISSION_NOT_FOUND',
+          message: 'No such submission for this client.',
+        }),
+      );
+      return;
+    }
+    void reply
+      .status(200)
+      .type('application/json')
+      .send(submissionStatus(found.submission, found.stages));
+  }
+}

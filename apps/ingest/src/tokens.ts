@@ -1,0 +1,1 @@
+export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');

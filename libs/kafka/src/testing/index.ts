@@ -1,0 +1,2 @@
+export { readTopic } from './topic-reader';
+export type { TopicReader } from './topic-reader';
