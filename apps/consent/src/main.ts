@@ -1,7 +1,7 @@
-import { runService } from '@knutepunkt/service';
+import { runServiceCommand } from '@knutepunkt/service';
 import { consentService } from './consent.service';
 
-runService(consentService).catch((error: unknown) => {
+runServiceCommand(consentService).catch((error: unknown) => {
   // The logger may not exist yet (invalid configuration): stderr is the last resort.
   console.error(error);
   process.exit(1);

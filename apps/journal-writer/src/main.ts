@@ -1,7 +1,7 @@
-import { runService } from '@knutepunkt/service';
+import { runServiceCommand } from '@knutepunkt/service';
 import { journalWriterService } from './journal-writer.service';
 
-runService(journalWriterService).catch((error: unknown) => {
+runServiceCommand(journalWriterService).catch((error: unknown) => {
   // The logger may not exist yet (invalid configuration): stderr is the last resort.
   console.error(error);
   process.exit(1);

@@ -1,7 +1,7 @@
-import { runService } from '@knutepunkt/service';
+import { runServiceCommand } from '@knutepunkt/service';
 import { normalizerService } from './normalizer.service';
 
-runService(normalizerService).catch((error: unknown) => {
+runServiceCommand(normalizerService).catch((error: unknown) => {
   // The logger may not exist yet (invalid configuration): stderr is the last resort.
   console.error(error);
   process.exit(1);

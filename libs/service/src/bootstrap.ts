@@ -12,6 +12,7 @@ import {
   kafkaReadinessCheck,
   UndecodableMessageError,
   type IncomingMessage,
+  type KafkaConnectionOptions,
   type KafkaLogSink,
 } from '@knutepunkt/kafka';
 import { KafkaBatchTransport, KafkaErrorPassthroughFilter } from '@knutepunkt/kafka/nest';
@@ -28,7 +29,7 @@ import {
 } from '@knutepunkt/schemas';
 import { databaseReadinessCheck, openDatabase, type DatabaseDefinition } from './database';
 import { assignRequestId } from './request-id';
-import { serviceEnv } from './service-env';
+import { serviceEnv, type ServiceEnv } from './service-env';
 import { ServiceModule } from './service.module';
 import type { AppName, ServiceRuntime } from './service-runtime';
 
@@ -73,21 +74,7 @@ export async function runService(
       logger.debug(fields, message);
     },
   };
-  const kafka = createKafka(
-    {
-      brokers: config.KAFKA_BROKERS,
-      clientId: config.KAFKA_CLIENT_ID ?? `knutepunkt-${definition.app}`,
-      ssl: config.KAFKA_SSL,
-      ...(config.KAFKA_SASL_MECHANISM && {
-        sasl: {
-          mechanism: config.KAFKA_SASL_MECHANISM,
-          username: config.KAFKA_SASL_USERNAME ?? '',
-          password: config.KAFKA_SASL_PASSWORD ?? '',
-        },
-      }),
-    },
-    kafkaLog,
-  );
+  const kafka = createKafka(kafkaConnection(config, `knutepunkt-${definition.app}`), kafkaLog);
 
   const consumes = definition.consumes ?? [];
   const deadLetters = dlqTopic(definition.app);
@@ -103,15 +90,7 @@ export async function runService(
     replicationFactor,
   );
 
-  const serde = createSerde({
-    registryUrl: config.SCHEMA_REGISTRY_URL,
-    ...(config.SCHEMA_REGISTRY_USERNAME && {
-      auth: {
-        username: config.SCHEMA_REGISTRY_USERNAME,
-        password: config.SCHEMA_REGISTRY_PASSWORD ?? '',
-      },
-    }),
-  });
+  const serde = createSerde(schemaRegistryOptions(config));
   await registerAll(serde, uniqueByName(topics));
 
   const producer = new CoalescingProducer(kafka, metrics);
@@ -201,6 +180,69 @@ export async function runService(
   const url = `http://${config.HTTP_HOST}:${boundPort}`;
   logger.info({ url, consumes: consumes.map((t) => t.name) }, `${definition.app} listening`);
   return { app, runtime, url, close: () => app.close() };
+}
+
+/** The Kafka connection the settings describe; also used by the deployment tools. */
+export function kafkaConnection(
+  config: ServiceEnv,
+  defaultClientId: string,
+): KafkaConnectionOptions {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? defaultClientId,
+    ssl: config.KAFKA_SSL,
+    ...(config.KAFKA_SASL_MECHANISM && {
+      sasl: {
+        mechanism: config.KAFKA_SASL_MECHANISM,
+        username: config.KAFKA_SASL_USERNAME ?? '',
+        password: config.KAFKA_SASL_PASSWORD ?? '',
+      },
+    }),
+  };
+}
+
+/** The schema registry the settings describe. */
+export function schemaRegistryOptions(config: ServiceEnv) {
+  return {
+    registryUrl: config.SCHEMA_REGISTRY_URL,
+    ...(config.SCHEMA_REGISTRY_USERNAME && {
+      auth: {
+        username: config.SCHEMA_REGISTRY_USERNAME,
+        password: config.SCHEMA_REGISTRY_PASSWORD ?? '',
+      },
+    }),
+  };
+}
+
+/**
+ * What an app's main.ts calls: with `migrate` as the first argument it applies the app's
+ * pending migrations and exits (the Helm hook Job); otherwise it runs the service.
+ */
+export async function runServiceCommand(
+  definition: ServiceDefinition,
+  args: readonly string[] = process.argv.slice(2),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<void> {
+  const [command] = args;
+  if (command === undefined) {
+    await runService(definition, env);
+    return;
+  }
+  if (command !== 'migrate')
+    throw new Error(`unknown command ${command}; usage: main.js [migrate]`);
+  if (!definition.database) {
+    console.log(`${definition.app} has no database; nothing to migrate`);
+    return;
+  }
+  const config = loadConfig(serviceEnv, env);
+  const dataSource = await openDatabase(definition.database, {
+    url: config.DATABASE_URL,
+    poolMax: 1,
+    runMigrations: true,
+    applicationName: `knutepunkt-${definition.app}-migrate`,
+  });
+  await dataSource.destroy();
+  console.log(`${definition.app}: migrations of schema ${definition.database.schema} applied`);
 }
 
 /**

@@ -1,4 +1,4 @@
-export { runService } from './bootstrap';
+export { runService, runServiceCommand, kafkaConnection, schemaRegistryOptions } from './bootstrap';
 export type { ServiceDefinition, RunningService } from './bootstrap';
 export { migrate, openDatabase } from './database';
 export type { DatabaseDefinition } from './database';

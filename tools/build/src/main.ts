@@ -3,13 +3,13 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 
 /**
- * `npm run build`: apps and libs to plain CommonJS in dist/, the tree kept as it is
+ * `npm run build`: apps, libs and the deployment tools to plain CommonJS in dist/, the tree kept as it is
  * (dist/apps/<app>/src/main.js), path aliases rewritten to relative requires, decorator
  * metadata emitted for Nest. Type checking is `npm run typecheck`'s job, not this one's.
  */
 const root = join(__dirname, '..', '..', '..');
 const out = join(root, 'dist');
-const sourceRoots = ['apps', 'libs'];
+const sourceRoots = ['apps', 'libs', 'tools/catalog'];
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };

@@ -289,18 +289,19 @@ describe.each(ciValuesFiles)('the chart with %s', (file) => {
     );
     expect(commands.get(componentName('hook-topics'))).toEqual([
       'node',
-      'dist/tools/topics/main.js',
+      'dist/tools/catalog/src/main.js',
+      'topics',
     ]);
     expect(commands.get(componentName('hook-schemas'))).toEqual([
       'node',
-      'dist/tools/schemas/main.js',
+      'dist/tools/catalog/src/main.js',
+      'schemas',
     ]);
     for (const app of withSchema) {
       expect(commands.get(componentName(`hook-migrate-${app}`))).toEqual([
         'node',
-        'dist/tools/migrate/main.js',
-        '--app',
-        app,
+        `dist/apps/${app}/src/main.js`,
+        'migrate',
       ]);
     }
     for (const job of jobs) {
