@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './load-config';
 
 const csv = z
   .string()
@@ -54,6 +55,27 @@ export const httpEnv = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });
+
+/**
+ * The deployment secret of the patient key (DESIGN.md "Topics": an HMAC over orgnr and the
+ * patient's identifier). Outside production a fixed development secret is used, so keys are
+ * stable across local restarts; production must set its own (see `patientKeySecret`).
+ */
+export const patientKeyEnv = z.object({
+  PATIENT_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+const developmentPatientKeySecret = 'knutepunkt-development-patient-key-secret-not-for-production';
+
+export function patientKeySecret(
+  env: z.infer<typeof patientKeyEnv> & z.infer<typeof runtimeEnv>,
+): string {
+  if (env.PATIENT_KEY_SECRET !== undefined) return env.PATIENT_KEY_SECRET;
+  if (env.KNUTEPUNKT_ENV === 'production') {
+    throw new ConfigError(['PATIENT_KEY_SECRET: required in production']);
+  }
+  return developmentPatientKeySecret;
+}
 
 export type RuntimeEnv = z.infer<typeof runtimeEnv>;
 export type KafkaEnv = z.infer<typeof kafkaEnv>;

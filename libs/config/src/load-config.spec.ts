@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kafkaEnv, databaseEnv } from './common-env';
+import { kafkaEnv, databaseEnv, patientKeyEnv, patientKeySecret, runtimeEnv } from './common-env';
 import { ConfigError, loadConfig } from './load-config';
 
 describe('loadConfig', () => {
@@ -35,5 +35,26 @@ describe('loadConfig', () => {
   it('accepts an app-specific extension', () => {
     const schema = z.object({ PORT: z.coerce.number().default(3000) });
     expect(loadConfig(schema, {}).PORT).toBe(3000);
+  });
+});
+
+describe('patientKeySecret', () => {
+  const schema = runtimeEnv.merge(patientKeyEnv);
+
+  it('uses the development secret outside production and refuses to run without one in production', () => {
+    expect(patientKeySecret(loadConfig(schema, {})).length).toBeGreaterThanOrEqual(32);
+    expect(() => patientKeySecret(loadConfig(schema, { KNUTEPUNKT_ENV: 'production' }))).toThrow(
+      ConfigError,
+    );
+  });
+
+  it("takes the deployment's own secret, and refuses a short one", () => {
+    const secret = 's'.repeat(40);
+    expect(
+      patientKeySecret(
+        loadConfig(schema, { KNUTEPUNKT_ENV: 'production', PATIENT_KEY_SECRET: secret }),
+      ),
+    ).toBe(secret);
+    expect(() => loadConfig(schema, { PATIENT_KEY_SECRET: 'short' })).toThrow(ConfigError);
   });
 });
