@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 /** Packages only the infrastructure libraries may import: domain code stays framework-free. */
+const kafkajsBan = { name: 'kafkajs', message: 'All Kafka I/O goes through @knutepunkt/kafka.' };
 const frameworks = ['@nestjs/*', 'typeorm', 'kafkajs', 'fastify', 'pg', 'prom-client'];
 
 export default [
@@ -84,6 +85,15 @@ export default [
     files: ['apps/**/*.ts', 'libs/service/**/*.ts', 'libs/kafka/src/nest/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  // Later blocks override earlier ones' `no-restricted-imports`, so the framework-free block
+  // comes last and repeats the kafkajs ban.
+  {
+    files: ['apps/**/*.ts', 'libs/auth/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['tools/devstack/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [kafkajsBan] }],
+    },
+  },
   {
     files: [
       'libs/*/src/domain/**/*.ts',
@@ -96,27 +106,12 @@ export default [
       'no-restricted-imports': [
         'error',
         {
+          paths: [kafkajsBan],
           patterns: frameworks.map((group) => ({
             group: [group],
             message: 'Domain and contract code stays framework-free (STYLE.md "Shape").',
           })),
         },
-      ],
-    },
-  },
-  {
-    files: [
-      'apps/**/*.ts',
-      'libs/fhir/**/*.ts',
-      'libs/auth/**/*.ts',
-      'libs/schemas/**/*.ts',
-      'tools/**/*.ts',
-    ],
-    ignores: ['tools/devstack/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'kafkajs', message: 'All Kafka I/O goes through @knutepunkt/kafka.' }] },
       ],
     },
   },

@@ -7,5 +7,6 @@ export const normalizerService: ServiceDefinition = {
   app: 'normalizer',
   defaultPort: 3004,
   module: NormalizerModule,
+  consumes: [Topics.accepted],
   produces: [Topics.normalized, Topics.normalizedUrgent, Topics.status, Topics.audit],
 };

@@ -25,3 +25,10 @@ export {
   type OutcomeIssue,
   type OutcomeIssues,
 } from './operation-outcome';
+export {
+  submissionResourceTypes,
+  acceptedBundleTypes,
+  isSubmissionResourceType,
+  type SubmissionResourceType,
+  type AcceptedBundleType,
+} from './vendor-submissions';

@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
+import {
+  acceptedBundleTypes,
+  isSubmissionResourceType,
+  submissionResourceTypes,
+  type SubmissionResourceType,
+} from '@knutepunkt/fhir';
 import { err, ok, type Result } from './result';
 import type { IngestError } from './ingest-error';
 
-/** The resource types a vendor may POST (DESIGN.md "Ingest — vendor API"). */
-export const submissionTypes = [
-  'Bundle',
-  'MedicationDispense',
-  'DetectedIssue',
-  'Flag',
-  'Encounter',
-  'Observation',
-  'Composition',
-  'QuestionnaireResponse',
-] as const;
-export type SubmissionType = (typeof submissionTypes)[number];
-
-export const bundleTypes = ['message', 'document', 'transaction', 'collection'] as const;
+export type SubmissionType = SubmissionResourceType;
 
 /** Deeper JSON than this is refused before anything walks it (reference goal 10: > 32 → 400). */
 export const maxJsonDepth = 32;
@@ -29,10 +22,6 @@ export interface ParsedSubmission {
   readonly contentHash: string;
 }
 
-export function isSubmissionType(value: string): value is SubmissionType {
-  return (submissionTypes as readonly string[]).includes(value);
-}
-
 /**
  * Structural checks every submission passes before anything else looks at it: JSON, an
  * object, not too deep, a FHIR resource of the type in the URL, a Bundle of a kind we take.
@@ -42,10 +31,10 @@ export function parseSubmission(
   pathType: string,
   body: string,
 ): Result<ParsedSubmission, IngestError> {
-  if (!isSubmissionType(pathType)) {
+  if (!isSubmissionResourceType(pathType)) {
     return err({
       code: 'INGEST.UNKNOWN_TYPE',
-      message: `Unknown resource type "${pathType}"; accepted: ${submissionTypes.join(', ')}.`,
+      message: `Unknown resource type "${pathType}"; accepted: ${submissionResourceTypes.join(', ')}.`,
     });
   }
   let parsed: unknown;
@@ -85,10 +74,13 @@ export function parseSubmission(
       expression: 'resourceType',
     });
   }
-  if (pathType === 'Bundle' && !(bundleTypes as readonly unknown[]).includes(resource['type'])) {
+  if (
+    pathType === 'Bundle' &&
+    !(acceptedBundleTypes as readonly unknown[]).includes(resource['type'])
+  ) {
     return err({
       code: 'INGEST.BUNDLE_TYPE',
-      message: `Bundle.type must be one of ${bundleTypes.join(', ')}.`,
+      message: `Bundle.type must be one of ${acceptedBundleTypes.join(', ')}.`,
       expression: 'Bundle.type',
     });
   }

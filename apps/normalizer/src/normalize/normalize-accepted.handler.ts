@@ -1,0 +1,121 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { CorrelationHeaders, DeadLetterHeaders, type OutgoingMessage } from '@knutepunkt/kafka';
+import type { ConsumedBatch } from '@knutepunkt/kafka/nest';
+import {
+  dlqTopic,
+  normalizedTopicFor,
+  Topics,
+  type AcceptedSubmission,
+  type StatusChange,
+} from '@knutepunkt/schemas';
+import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import { normalizeSubmission, type NormalizeContext } from '../domain';
+import { NORMALIZE_CONTEXT } from '../tokens';
+
+/**
+ * `accepted` → `normalized` (or its urgent twin) + a `normalized` status per event; a
+ * submission that cannot be mapped gets a `failed` status with the reason and VKP code, and
+ * its record goes to the normalizer's DLQ. Everything a batch yields is produced in one
+ * round, after which the batch is committed. A crash before the commit reprocesses the
+ * batch; the events come out with the same ids (they derive from the submission), so
+ * consumers downstream drop the repeats by event id.
+ */
+@Controller()
+export class NormalizeAcceptedHandler {
+  private readonly deadLetters = dlqTopic('normalizer');
+
+  constructor(
+    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(NORMALIZE_CONTEXT) private readonly context: NormalizeContext,
+  ) {}
+
+  @EventPattern(Topics.accepted.name)
+  async normalize(@Payload() batch: ConsumedBatch<AcceptedSubmission>): Promise<void> {
+    const { serde, producer } = this.runtime;
+    const out: OutgoingMessage[] = [];
+    const now = Date.now();
+    for (const message of batch) {
+      const submission = message.payload;
+      const headers = {
+        [CorrelationHeaders.correlationId]:
+          message.headers[CorrelationHeaders.correlationId] ?? submission.submissionId,
+        [CorrelationHeaders.causationId]: submission.submissionId,
+      };
+      const result = normalizeSubmission(submission, this.context);
+      if (result.ok) {
+        for (const event of result.value) {
+          const topic = normalizedTopicFor(event.urgent);
+          out.push({
+            topic: topic.name,
+            key: event.patient?.patientKey ?? event.submissionId,
+            value: serde.encode(topic, event),
+            headers: { ...headers, [CorrelationHeaders.eventId]: event.eventId },
+          });
+          out.push(
+            this.status(
+              submission,
+              { stage: 'normalized', at: now, eventId: event.eventId },
+              headers,
+            ),
+          );
+        }
+        continue;
+      }
+      const { error } = result;
+      out.push(
+        this.status(
+          submission,
+          {
+            stage: 'failed',
+            at: now,
+            reason: `${error.message}${error.expression ? ` (${error.expression})` : ''}`,
+            operationOutcomeCode: error.vkpCode,
+          },
+          headers,
+        ),
+      );
+      out.push({
+        topic: this.deadLetters.name,
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [DeadLetterHeaders.errorClass]: 'NormalizeError',
+          [DeadLetterHeaders.errorCode]: error.code,
+          [DeadLetterHeaders.errorMessage]: error.message,
+          [DeadLetterHeaders.sourceTopic]: message.topic,
+          [DeadLetterHeaders.sourcePartition]: String(message.partition),
+          [DeadLetterHeaders.sourceOffset]: message.offset,
+          [DeadLetterHeaders.attempts]: '1',
+          [DeadLetterHeaders.failedAt]: new Date(now).toISOString(),
+        },
+      });
+    }
+    await producer.send(out);
+  }
+
+  private status(
+    submission: AcceptedSubmission,
+    change: Pick<StatusChange, 'stage' | 'at'> & Partial<StatusChange>,
+    headers: Record<string, string>,
+  ): OutgoingMessage {
+    const record: StatusChange = {
+      submissionId: submission.submissionId,
+      eventId: null,
+      journalEntryId: null,
+      reason: null,
+      operationOutcomeCode: null,
+      orgnr: submission.orgnr,
+      clientId: submission.clientId,
+      reportedBy: 'normalizer',
+      ...change,
+    };
+    return {
+      topic: Topics.status.name,
+      key: submission.submissionId,
+      value: this.runtime.serde.encode(Topics.status, record),
+      headers,
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const NORMALIZE_CONTEXT = Symbol('NORMALIZE_CONTEXT');
