@@ -15,18 +15,16 @@ app.addContentTypeParser(
 );
 app.post('/fhir/:orgnr/:type', (request, reply) => {
   const resource = JSON.parse(String(request.body)) as { resourceType?: unknown };
-  void reply
-    .status(202)
-    .send({
-      resourceType: 'OperationOutcome',
-      issue: [
-        {
-          severity: 'information',
-          code: 'informational',
-          diagnostics: String(resource.resourceType),
-        },
-      ],
-    });
+  void reply.status(202).send({
+    resourceType: 'OperationOutcome',
+    issue: [
+      {
+        severity: 'information',
+        code: 'informational',
+        diagnostics: String(resource.resourceType),
+      },
+    ],
+  });
 });
 app
   .listen({ port: Number(process.env['PORT'] ?? 3901), host: '127.0.0.1' })
