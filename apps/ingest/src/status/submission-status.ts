@@ -1,22 +1,14 @@
+import type { SubmissionStage } from '@knutepunkt/schemas';
 import type { RegisteredSubmission, StageReport } from '../persistence/submission-store';
 
-/** The stages of DESIGN.md "Submission lifecycle", in order. */
-export const lifecycleStages = [
-  'registered',
-  'normalized',
-  'consented',
-  'withheld',
-  'delivered',
-  'read',
-  'journaled',
-  'failed',
-] as const;
+/** The stages of DESIGN.md "Submission lifecycle" (the schema's `unknown` is never written). */
+type LifecycleStage = Exclude<SubmissionStage, 'unknown'>;
 
 export type SubmissionStatus = {
   readonly submissionId: string;
   readonly resourceType: string;
   readonly orgnr: string;
-} & { readonly [S in (typeof lifecycleStages)[number]]: string | null } & {
+} & { readonly [S in LifecycleStage]: string | null } & {
   readonly reason: string | null;
   readonly operationOutcomeCode: string | null;
 };
