@@ -110,7 +110,7 @@ describe('ingest vendor API against the real stack', () => {
       expect(response.headers.get('content-type')).toContain('application/fhir+json');
       const location = response.headers.get('location') ?? '';
       const match = new RegExp(`^/fhir/${orgnr}/${type}/([0-9a-f-]{36})/\\$status$`).exec(location);
-      expect(match).not.toBeNull();
+      expect(location).toMatch(new RegExp(`^/fhir/${orgnr}/${type}/([0-9a-f-]{36})/\\$status$`));
       const submissionId = match?.[1] ?? '';
       const record = await acceptedRecord(submissionId);
       expect(record).toMatchObject({

@@ -32,12 +32,17 @@ export type RegisterOutcome =
 /** Ingest's own tables, behind the few operations the handlers need. */
 export interface SubmissionStore {
   /**
-   * Registers a submission once per (client, dedupe key). `publish` runs only for the first,
-   * while a transaction-scoped advisory lock on that pair is held, and the row is written only
-   * after `publish` resolved: concurrent repeats wait for the first and then see it; a publish
-   * that fails leaves nothing behind, so a retry starts afresh.
+   * Registers a submission once per (client, dedupe key). The first caller writes a `pending`
+   * row, runs `publish(submissionId)` with no database connection held, then marks the row
+   * `registered`; a publish that fails deletes the row, so a retry starts afresh. A concurrent
+   * repeat waits for the first to settle and answers with it. A row left `pending` by a
+   * process that died is taken over after `abandonAfterMs`, keeping its submission id, so a
+   * record the dead process did publish comes out again with the same id (consumers dedupe).
    */
-  registerOnce(candidate: NewSubmission, publish: () => Promise<void>): Promise<RegisterOutcome>;
+  registerOnce(
+    candidate: NewSubmission,
+    publish: (submissionId: string) => Promise<void>,
+  ): Promise<RegisterOutcome>;
   find(
     submissionId: string,
   ): Promise<{ submission: RegisteredSubmission; stages: StageReport[] } | null>;
@@ -50,7 +55,8 @@ interface SubmissionRow {
   client_id: string;
   orgnr: string;
   resource_type: string;
-  registered_at: Date;
+  registered_at: Date | null;
+  state: 'pending' | 'registered';
 }
 
 const toRegistered = (row: SubmissionRow): RegisteredSubmission => ({
@@ -58,35 +64,27 @@ const toRegistered = (row: SubmissionRow): RegisteredSubmission => ({
   clientId: row.client_id,
   orgnr: row.orgnr,
   resourceType: row.resource_type,
-  registeredAt: row.registered_at,
+  // Only registered rows leave the store, and those have the time.
+  registeredAt: row.registered_at ?? new Date(0),
 });
 
 export class PostgresSubmissionStore implements SubmissionStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly timing = { pollMs: 10, abandonAfterMs: 60_000 },
+  ) {}
 
   async registerOnce(
     candidate: NewSubmission,
-    publish: () => Promise<void>,
+    publish: (submissionId: string) => Promise<void>,
   ): Promise<RegisterOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      // Two 32-bit keys; a hash collision only makes two unrelated submissions wait in turn.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
-        candidate.clientId,
-        candidate.dedupeKey,
-      ]);
-      const existing: SubmissionRow[] = await manager.query(
-        `SELECT submission_id, client_id, orgnr, resource_type, registered_at
-           FROM ingest.submissions WHERE client_id = $1 AND dedupe_key = $2`,
-        [candidate.clientId, candidate.dedupeKey],
-      );
-      const first = existing[0];
-      if (first) return { kind: 'repeat', submission: toRegistered(first) };
-      await publish();
-      const inserted: SubmissionRow[] = await manager.query(
+    for (;;) {
+      const claimed: { submission_id: string }[] = await this.dataSource.query(
         `INSERT INTO ingest.submissions
-           (submission_id, client_id, dedupe_key, orgnr, resource_type, received_at, registered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now())
-         RETURNING submission_id, client_id, orgnr, resource_type, registered_at`,
+           (submission_id, client_id, dedupe_key, orgnr, resource_type, received_at, state)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending')
+         ON CONFLICT (client_id, dedupe_key) DO NOTHING
+         RETURNING submission_id`,
         [
           candidate.submissionId,
           candidate.clientId,
@@ -96,16 +94,83 @@ export class PostgresSubmissionStore implements SubmissionStore {
           candidate.receivedAt,
         ],
       );
-      const row = inserted[0];
-      if (!row) throw new Error('insert returned no row');
-      return { kind: 'created', submission: toRegistered(row) };
-    });
+      if (claimed.length === 1) {
+        return {
+          kind: 'created',
+          submission: await this.publishClaimed(candidate.submissionId, publish),
+        };
+      }
+      const existing = await this.settled(candidate);
+      if (existing === 'gone') continue;
+      if (existing.state === 'registered')
+        return { kind: 'repeat', submission: toRegistered(existing) };
+      const takenOver = await this.updateReturning<{ submission_id: string }>(
+        `UPDATE ingest.submissions SET received_at = now()
+          WHERE submission_id = $1 AND state = 'pending' AND received_at < now() - make_interval(secs => $2)
+          RETURNING submission_id`,
+        [existing.submission_id, this.timing.abandonAfterMs / 1000],
+      );
+      if (takenOver.length === 1) {
+        return {
+          kind: 'created',
+          submission: await this.publishClaimed(existing.submission_id, publish),
+        };
+      }
+    }
+  }
+
+  private async publishClaimed(
+    submissionId: string,
+    publish: (submissionId: string) => Promise<void>,
+  ): Promise<RegisteredSubmission> {
+    try {
+      await publish(submissionId);
+    } catch (error) {
+      await this.dataSource.query(
+        `DELETE FROM ingest.submissions WHERE submission_id = $1 AND state = 'pending'`,
+        [submissionId],
+      );
+      throw error;
+    }
+    const rows = await this.updateReturning<SubmissionRow>(
+      `UPDATE ingest.submissions SET state = 'registered', registered_at = now()
+        WHERE submission_id = $1
+        RETURNING submission_id, client_id, orgnr, resource_type, registered_at, state`,
+      [submissionId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('claimed submission vanished');
+    return toRegistered(row);
+  }
+
+  /** TypeORM answers an UPDATE … RETURNING with `[rows, affected]`, unlike a SELECT or INSERT. */
+  private async updateReturning<T>(sql: string, parameters: unknown[]): Promise<T[]> {
+    const [rows] = await this.dataSource.query<[T[], number]>(sql, parameters);
+    return rows;
+  }
+
+  /** The existing row once it is registered or abandoned; 'gone' when its publish failed. */
+  private async settled(candidate: NewSubmission): Promise<SubmissionRow | 'gone'> {
+    for (;;) {
+      // `extract` gives a numeric, which pg hands over as a string.
+      const rows: (SubmissionRow & { pending_ms: string })[] = await this.dataSource.query(
+        `SELECT submission_id, client_id, orgnr, resource_type, registered_at, state,
+                extract(epoch FROM now() - received_at) * 1000 AS pending_ms
+           FROM ingest.submissions WHERE client_id = $1 AND dedupe_key = $2`,
+        [candidate.clientId, candidate.dedupeKey],
+      );
+      const row = rows[0];
+      if (!row) return 'gone';
+      if (row.state === 'registered' || Number(row.pending_ms) >= this.timing.abandonAfterMs)
+        return row;
+      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+    }
   }
 
   async find(submissionId: string) {
     const rows: SubmissionRow[] = await this.dataSource.query(
       `SELECT submission_id, client_id, orgnr, resource_type, registered_at
-         FROM ingest.submissions WHERE submission_id = $1`,
+         FROM ingest.submissions WHERE submission_id = $1 AND state = 'registered'`,
       [submissionId],
     );
     const row = rows[0];

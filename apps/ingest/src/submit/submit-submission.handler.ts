@@ -30,8 +30,8 @@ export type PublishAccepted = (record: AcceptedSubmission) => Promise<void>;
 
 /**
  * A vendor's submission, from bytes to a record durable in Kafka: structural checks, the
- * dedupe key, then publish-and-register under a lock so a repeat (however concurrent) is
- * answered with the first submission instead of being published again.
+ * dedupe key, then claim-publish-register (SubmissionStore.registerOnce) so a repeat, however
+ * concurrent, is answered with the first submission instead of being published again.
  */
 export class SubmitSubmissionHandler {
   constructor(
@@ -85,8 +85,8 @@ export class SubmitSubmissionHandler {
           resourceType: parsed.value.type,
           receivedAt,
         },
-        () =>
-          this.publish(record).catch((error: unknown) => {
+        (submissionId) =>
+          this.publish({ ...record, submissionId }).catch((error: unknown) => {
             throw new PublishFailed({ cause: error });
           }),
       );
