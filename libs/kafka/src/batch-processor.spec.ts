@@ -1,5 +1,10 @@
 import { NonRetriableError, UndecodableMessageError } from './errors';
-import { processBatch, type BatchProcessorPorts, type DeadLetter } from './batch-processor';
+import {
+  deadLetterMessage,
+  processBatch,
+  type BatchProcessorPorts,
+  type DeadLetter,
+} from './batch-processor';
 import type { DecodedMessage, IncomingMessage } from './messages';
 
 const policy = { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 1 };
@@ -114,5 +119,38 @@ describe('processBatch', () => {
     const outcome = await processBatch([message(1, 'a'), message(2, 'b')], policy, h.ports);
     expect(outcome).toMatchObject({ lastDoneOffset: null, interrupted: true });
     expect(h.dead).toHaveLength(0);
+  });
+});
+
+describe('deadLetterMessage', () => {
+  it('keeps the original key, bytes and headers and says why, where from and how often', () => {
+    const original = { ...message(42, 'bytes'), headers: { 'correlation-id': 'c-1' } };
+    const letter = deadLetterMessage(
+      {
+        message: original,
+        error: new NonRetriableError('NORMALIZE.NO_EVENTS', 'nothing to map'),
+        attempts: 1,
+      },
+      'knutepunkt.dlq.normalizer.v1',
+      'knutepunkt-normalizer',
+      new Date('2026-11-28T10:00:00.000Z'),
+    );
+    expect(letter).toEqual({
+      topic: 'knutepunkt.dlq.normalizer.v1',
+      key: 'k42',
+      value: Buffer.from('bytes'),
+      headers: {
+        'correlation-id': 'c-1',
+        'dlq-error-class': 'NonRetriableError',
+        'dlq-error-code': 'NORMALIZE.NO_EVENTS',
+        'dlq-error-message': 'nothing to map',
+        'dlq-source-topic': 'knutepunkt.test.v1',
+        'dlq-source-partition': '0',
+        'dlq-source-offset': '42',
+        'dlq-attempts': '1',
+        'dlq-failed-at': '2026-11-28T10:00:00.000Z',
+        'dlq-consumer-group': 'knutepunkt-normalizer',
+      },
+    });
   });
 });

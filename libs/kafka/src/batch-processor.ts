@@ -1,5 +1,10 @@
 import { errorClass, errorCode, errorMessage, NonRetriableError } from './errors';
-import type { DecodedMessage, IncomingMessage } from './messages';
+import {
+  DeadLetterHeaders,
+  type DecodedMessage,
+  type IncomingMessage,
+  type OutgoingMessage,
+} from './messages';
 import { backoffMs, type RetryPolicy } from './retry-policy';
 
 export interface DeadLetter {
@@ -121,8 +126,18 @@ export async function processBatch<T>(
   };
 }
 
-export function deadLetterHeaderValues(letter: DeadLetter, consumerGroup: string, now: Date) {
-  return {
+/**
+ * The dead-letter message for a message that failed: the original key, bytes and headers,
+ * plus the `dlq-*` headers saying why, where it came from and how often it was tried. Used by
+ * the consumer, and by handlers that reject a message as a value rather than by throwing.
+ */
+export function deadLetterMessage(
+  letter: DeadLetter,
+  deadLetterTopic: string,
+  consumerGroup: string,
+  now: Date = new Date(),
+): OutgoingMessage {
+  const values = {
     errorClass: errorClass(letter.error),
     errorCode: errorCode(letter.error),
     errorMessage: errorMessage(letter.error),
@@ -133,4 +148,9 @@ export function deadLetterHeaderValues(letter: DeadLetter, consumerGroup: string
     failedAt: now.toISOString(),
     consumerGroup,
   };
+  const headers: Record<string, string> = { ...letter.message.headers };
+  for (const [field, header] of Object.entries(DeadLetterHeaders)) {
+    headers[header] = values[field as keyof typeof values];
+  }
+  return { topic: deadLetterTopic, key: letter.message.key, value: letter.message.value, headers };
 }

@@ -1,8 +1,8 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaMetrics } from '@knutepunkt/observability';
-import { deadLetterHeaderValues, processBatch, type DeadLetter } from './batch-processor';
+import { deadLetterMessage, processBatch } from './batch-processor';
 import type { KafkaLogSink } from './connection';
-import { DeadLetterHeaders, type DecodedMessage, type IncomingMessage } from './messages';
+import type { DecodedMessage, IncomingMessage } from './messages';
 import type { MessageProducer } from './producer';
 import type { RetryPolicy } from './retry-policy';
 
@@ -86,7 +86,12 @@ export class BatchConsumer<T> {
     const outcome = await processBatch<T>(messages, this.options.policy, {
       decode: (m) => this.options.decode(m),
       handle: (ms) => this.options.handle(ms),
-      deadLetter: (letters) => producer.send(letters.map((l) => this.toDeadLetter(l))),
+      deadLetter: (letters) =>
+        producer.send(
+          letters.map((l) =>
+            deadLetterMessage(l, this.options.deadLetterTopic, this.options.groupId),
+          ),
+        ),
       heartbeat: () => payload.heartbeat(),
       stillOwned: () => this.running && payload.isRunning() && !payload.isStale(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -120,20 +125,6 @@ export class BatchConsumer<T> {
       batch.partition,
       Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
     );
-  }
-
-  private toDeadLetter(letter: DeadLetter) {
-    const values = deadLetterHeaderValues(letter, this.options.groupId, new Date());
-    const headers: Record<string, string> = { ...letter.message.headers };
-    for (const [field, header] of Object.entries(DeadLetterHeaders)) {
-      headers[header] = values[field as keyof typeof values];
-    }
-    return {
-      topic: this.options.deadLetterTopic,
-      key: letter.message.key,
-      value: letter.message.value,
-      headers,
-    };
   }
 }
 

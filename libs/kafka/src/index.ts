@@ -4,7 +4,7 @@ export { CoalescingProducer } from './producer';
 export type { MessageProducer, ProducerLimits } from './producer';
 export { BatchConsumer } from './consumer';
 export type { BatchConsumerOptions, BatchConsumerDeps } from './consumer';
-export { processBatch } from './batch-processor';
+export { processBatch, deadLetterMessage } from './batch-processor';
 export type { BatchOutcome, DeadLetter } from './batch-processor';
 export { ensureTopics } from './topics-admin';
 export type { TopicDefinition, EnsureTopicsResult } from './topics-admin';

@@ -155,7 +155,7 @@ export async function runService(
           producer,
           metrics,
           log: kafkaLog,
-          groupId: `knutepunkt-${definition.app}`,
+          groupId: consumerGroupOf(definition.app),
           deadLetterTopic: deadLetters.name,
           policy: {
             ...defaultRetryPolicy,
@@ -180,6 +180,11 @@ export async function runService(
   const url = `http://${config.HTTP_HOST}:${boundPort}`;
   logger.info({ url, consumes: consumes.map((t) => t.name) }, `${definition.app} listening`);
   return { app, runtime, url, close: () => app.close() };
+}
+
+/** The consumer group of an app's routine lane (the urgent lane adds `.urgent`). */
+export function consumerGroupOf(app: AppName): string {
+  return `knutepunkt-${app}`;
 }
 
 /** The Kafka connection the settings describe; also used by the deployment tools. */

@@ -1,4 +1,10 @@
-export { runService, runServiceCommand, kafkaConnection, schemaRegistryOptions } from './bootstrap';
+export {
+  runService,
+  runServiceCommand,
+  kafkaConnection,
+  schemaRegistryOptions,
+  consumerGroupOf,
+} from './bootstrap';
 export type { ServiceDefinition, RunningService } from './bootstrap';
 export { migrate, openDatabase } from './database';
 export type { DatabaseDefinition } from './database';

@@ -1,6 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { CorrelationHeaders, DeadLetterHeaders, type OutgoingMessage } from '@knutepunkt/kafka';
+import {
+  CorrelationHeaders,
+  deadLetterMessage,
+  NonRetriableError,
+  type OutgoingMessage,
+} from '@knutepunkt/kafka';
 import type { ConsumedBatch } from '@knutepunkt/kafka/nest';
 import {
   dlqTopic,
@@ -9,7 +14,7 @@ import {
   type AcceptedSubmission,
   type StatusChange,
 } from '@knutepunkt/schemas';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import { consumerGroupOf, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
 import { normalizeSubmission, type NormalizeContext } from '../domain';
 import { NORMALIZE_CONTEXT } from '../tokens';
 
@@ -21,6 +26,8 @@ import { NORMALIZE_CONTEXT } from '../tokens';
  * batch; the events come out with the same ids (they derive from the submission), so
  * consumers downstream drop the repeats by event id.
  */
+const normalizerGroupId = consumerGroupOf('normalizer');
+
 @Controller()
 export class NormalizeAcceptedHandler {
   private readonly deadLetters = dlqTopic('normalizer');
@@ -75,22 +82,14 @@ export class NormalizeAcceptedHandler {
           headers,
         ),
       );
-      out.push({
-        topic: this.deadLetters.name,
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...message.headers,
-          [DeadLetterHeaders.errorClass]: 'NormalizeError',
-          [DeadLetterHeaders.errorCode]: error.code,
-          [DeadLetterHeaders.errorMessage]: error.message,
-          [DeadLetterHeaders.sourceTopic]: message.topic,
-          [DeadLetterHeaders.sourcePartition]: String(message.partition),
-          [DeadLetterHeaders.sourceOffset]: message.offset,
-          [DeadLetterHeaders.attempts]: '1',
-          [DeadLetterHeaders.failedAt]: new Date(now).toISOString(),
-        },
-      });
+      out.push(
+        deadLetterMessage(
+          { message, error: new NonRetriableError(error.code, error.message), attempts: 1 },
+          this.deadLetters.name,
+          normalizerGroupId,
+          new Date(now),
+        ),
+      );
     }
     await producer.send(out);
   }
