@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CorrelationHeaders } from '@knutepunkt/kafka';
 import { Topics } from '@knutepunkt/schemas';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import { patientKeyDeriver, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
 import { AuthGuard, TOKEN_VERIFIER, tokenVerifierProvider } from './auth/auth.guard';
 import { FhirHttpSetup } from './http/fhir-http.setup';
 import { OperationOutcomeFilter } from './http/operation-outcome.filter';
@@ -41,7 +41,6 @@ import { SUBMISSION_STORE } from './tokens';
             runtime.producer.send([
               {
                 topic: Topics.accepted.name,
-                // Until ingest derives the patient key, the submission id keeps keys spread.
                 key: record.patientKey ?? record.submissionId,
                 value: runtime.serde.encode(Topics.accepted, record),
                 headers: {
@@ -50,6 +49,7 @@ import { SUBMISSION_STORE } from './tokens';
               },
             ]),
           runtime.env.KNUTEPUNKT_ENV,
+          patientKeyDeriver(runtime),
         ),
     },
   ],

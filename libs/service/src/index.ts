@@ -12,3 +12,4 @@ export { SERVICE_RUNTIME, READINESS_CHECKS } from './tokens';
 export type { ServiceRuntime, AppName } from './service-runtime';
 export { serviceEnv } from './service-env';
 export type { ServiceEnv } from './service-env';
+export { patientKeyDeriver } from './patient-key';

@@ -8,7 +8,7 @@ import type { IngestError } from './ingest-error';
 import { err, ok, type Result } from './result';
 import type { FhirJson } from './submission';
 
-interface FoundIdentifier {
+export interface FoundIdentifier {
   readonly system: NationalIdentitySystem;
   readonly value: string;
   readonly expression: string;
@@ -23,7 +23,7 @@ interface FoundIdentifier {
 export function checkIdentityNumbers(
   resource: FhirJson,
   environment: Environment,
-): Result<number, IngestError> {
+): Result<readonly FoundIdentifier[], IngestError> {
   const found = nationalIdentifiersIn(resource);
   for (const identifier of found) {
     const checked = checkNationalIdentifier(identifier, {
@@ -38,7 +38,7 @@ export function checkIdentityNumbers(
       });
     }
   }
-  return ok(found.length);
+  return ok(found);
 }
 
 export function nationalIdentifiersIn(resource: FhirJson): FoundIdentifier[] {

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { checkOrganisationNumber, type Environment } from '@knutepunkt/fhir';
+import {
+  checkOrganisationNumber,
+  type Environment,
+  type PatientKeyDeriver,
+} from '@knutepunkt/fhir';
 import { checkIdentityNumbers } from '../domain/identity-numbers';
 import type { AcceptedSubmission } from '@knutepunkt/schemas';
 import { dedupeKey } from '../domain/dedupe-key';
@@ -39,6 +43,11 @@ export class SubmitSubmissionHandler {
     private readonly publish: PublishAccepted,
     /** Which identity numbers are acceptable: synthetic ones only outside production. */
     private readonly environment: Environment,
+    /**
+     * The patient key (HMAC of orgnr and identifier): the record's Kafka key, so one patient's
+     * submissions stay in order on one partition.
+     */
+    private readonly patientKey: PatientKeyDeriver,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -58,6 +67,7 @@ export class SubmitSubmissionHandler {
     if (!identities.ok) return identities;
     const key = dedupeKey(parsed.value, command.idempotencyKey);
     if (!key.ok) return key;
+    const firstIdentifier = identities.value[0];
 
     const submissionId = randomUUID();
     const record: AcceptedSubmission = {
@@ -72,7 +82,11 @@ export class SubmitSubmissionHandler {
       contentHash: parsed.value.contentHash,
       idempotencyKey: command.idempotencyKey ?? null,
       requestId: command.requestId,
-      patientKey: null,
+      // The first national identity number in document order; a submission naming only an
+      // EPJ running number or a device is keyed by its id until the normalizer finds the patient.
+      patientKey: firstIdentifier
+        ? this.patientKey({ orgnr: command.orgnr, identifier: firstIdentifier })
+        : null,
       warnings: [],
     };
     try {
