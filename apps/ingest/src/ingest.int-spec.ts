@@ -229,7 +229,7 @@ describe('ingest vendor API against the real stack', () => {
       JSON.stringify(bodies['Observation']),
       { 'content-type': 'text/plain' },
       415,
-      'INGEST.UNSUPPORTED_MEDIA_TYPE',
+      'HTTP.UNSUPPORTED_MEDIA_TYPE',
     ],
     [
       'a body over 1 MiB',
@@ -237,7 +237,7 @@ describe('ingest vendor API against the real stack', () => {
       JSON.stringify({ ...bodies['Observation'], note: [{ text: 'x'.repeat(1_100_000) }] }),
       {},
       413,
-      'INGEST.BODY_TOO_LARGE',
+      'HTTP.BODY_TOO_LARGE',
     ],
   ])('refuses %s with an OperationOutcome', async (_what, type, body, headers, status, code) => {
     const response = await post(type, body, headers);

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { CorrelationHeaders } from '@knutepunkt/kafka';
 import { Topics } from '@knutepunkt/schemas';
-import { patientKeyDeriver, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
-import { AuthGuard, TOKEN_VERIFIER, tokenVerifierProvider } from './auth/auth.guard';
+import {
+  httpApiProviders,
+  patientKeyDeriver,
+  SERVICE_RUNTIME,
+  TOKEN_VERIFIER,
+  type ServiceRuntime,
+} from '@knutepunkt/service';
 import { FhirHttpSetup } from './http/fhir-http.setup';
-import { OperationOutcomeFilter } from './http/operation-outcome.filter';
 import { PostgresSubmissionStore, type SubmissionStore } from './persistence/submission-store';
 import { StatusProjectionHandler } from './status/status-projection.handler';
 import { SubmitSubmissionHandler } from './submit/submit-submission.handler';
@@ -20,9 +23,7 @@ import { SUBMISSION_STORE } from './tokens';
   controllers: [SubmitSubmissionHttpController, StatusProjectionHandler],
   providers: [
     FhirHttpSetup,
-    AuthGuard,
-    tokenVerifierProvider,
-    { provide: APP_FILTER, useClass: OperationOutcomeFilter },
+    ...httpApiProviders,
     {
       provide: SUBMISSION_STORE,
       inject: [SERVICE_RUNTIME],

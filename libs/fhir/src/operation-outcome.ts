@@ -95,3 +95,53 @@ export function issueFromError(
     ...(classification.vkpCode === undefined ? {} : { vkpCode: classification.vkpCode }),
   };
 }
+
+/** How one of an API's error codes answers over HTTP. */
+export interface ErrorHttpMapping {
+  readonly status: number;
+  readonly fhirCode: IssueType;
+  readonly vkpCode: VkpOperationOutcomeCode;
+  readonly retryAfterSeconds?: number;
+}
+
+/** A refusal with a stable code, a message for the integrator, and where in the body it is. */
+export interface CodedError<Code extends string = string> {
+  readonly code: Code;
+  /** For the integrator's developer: what is wrong and how to fix it. Never patient data. */
+  readonly message: string;
+  /** FHIRPath of the offending element, where there is one. */
+  readonly expression?: string;
+}
+
+/** A status, headers and OperationOutcome body, ready for any HTTP framework to send. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: OperationOutcome;
+}
+
+/**
+ * The answer to a coded error, from the API's one table of codes: each API keeps such a
+ * table next to its error codes, so a code's status and issue type are decided once.
+ */
+export function errorAnswer<Code extends string>(
+  mapping: Readonly<Record<Code, ErrorHttpMapping>>,
+  error: CodedError<Code>,
+): HttpAnswer {
+  const m = mapping[error.code];
+  return {
+    status: m.status,
+    headers:
+      m.retryAfterSeconds === undefined ? {} : { 'retry-after': String(m.retryAfterSeconds) },
+    body: operationOutcome([
+      {
+        severity: 'error',
+        code: m.fhirCode,
+        vkpCode: m.vkpCode,
+        errorCode: error.code,
+        diagnostics: error.message,
+        ...(error.expression === undefined ? {} : { expression: error.expression }),
+      },
+    ]),
+  };
+}

@@ -13,3 +13,14 @@ export type { ServiceRuntime, AppName } from './service-runtime';
 export { serviceEnv } from './service-env';
 export type { ServiceEnv } from './service-env';
 export { patientKeyDeriver } from './patient-key';
+export {
+  AuthGuard,
+  AuthFailure,
+  RequireScopes,
+  principalOf,
+  TOKEN_VERIFIER,
+  tokenVerifierProvider,
+} from './http/auth.guard';
+export { OperationOutcomeFilter } from './http/operation-outcome.filter';
+export { sendAnswer } from './http/fhir-reply';
+export { httpApiProviders } from './http/http-api';

@@ -1,16 +1,8 @@
-import { operationOutcome, type IssueType, type VkpOperationOutcomeCode } from '@knutepunkt/fhir';
-import type { OperationOutcome } from '@medplum/fhirtypes';
+import { errorAnswer, type ErrorHttpMapping, type HttpAnswer } from '@knutepunkt/fhir';
 import type { IngestError, IngestErrorCode } from './ingest-error';
 
-interface HttpMapping {
-  readonly status: number;
-  readonly fhirCode: IssueType;
-  readonly vkpCode: VkpOperationOutcomeCode;
-  readonly retryAfterSeconds?: number;
-}
-
 /** The one place an ingest error code becomes an HTTP status, FHIR issue type and VKP code. */
-const mapping: Record<IngestErrorCode, HttpMapping> = {
+const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   'INGEST.MALFORMED_JSON': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.NOT_FHIR': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.TOO_DEEP': { status: 400, fhirCode: 'too-costly', vkpCode: '2.4' },
@@ -19,8 +11,6 @@ const mapping: Record<IngestErrorCode, HttpMapping> = {
   'INGEST.UNKNOWN_TYPE': { status: 404, fhirCode: 'not-supported', vkpCode: '2' },
   'INGEST.UNKNOWN_ORGNR': { status: 404, fhirCode: 'not-found', vkpCode: '2.2' },
   'INGEST.SUBMISSION_NOT_FOUND': { status: 404, fhirCode: 'not-found', vkpCode: '3' },
-  'INGEST.BODY_TOO_LARGE': { status: 413, fhirCode: 'too-long', vkpCode: '2' },
-  'INGEST.UNSUPPORTED_MEDIA_TYPE': { status: 415, fhirCode: 'not-supported', vkpCode: '2.4' },
   'INGEST.BUNDLE_TYPE': { status: 422, fhirCode: 'business-rule', vkpCode: '2' },
   'INGEST.INVALID_IDENTITY_NUMBER': { status: 422, fhirCode: 'value', vkpCode: '2.1' },
   'INGEST.KAFKA_UNAVAILABLE': {
@@ -31,27 +21,6 @@ const mapping: Record<IngestErrorCode, HttpMapping> = {
   },
 };
 
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: OperationOutcome;
-}
-
-export function errorAnswer(error: IngestError): HttpAnswer {
-  const m = mapping[error.code];
-  return {
-    status: m.status,
-    headers:
-      m.retryAfterSeconds === undefined ? {} : { 'retry-after': String(m.retryAfterSeconds) },
-    body: operationOutcome([
-      {
-        severity: 'error',
-        code: m.fhirCode,
-        vkpCode: m.vkpCode,
-        errorCode: error.code,
-        diagnostics: error.message,
-        ...(error.expression === undefined ? {} : { expression: error.expression }),
-      },
-    ]),
-  };
+export function ingestErrorAnswer(error: IngestError): HttpAnswer {
+  return errorAnswer(mapping, error);
 }

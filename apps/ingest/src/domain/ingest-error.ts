@@ -1,3 +1,5 @@
+import type { CodedError } from '@knutepunkt/fhir';
+
 /**
  * Every way ingest refuses a request, with a stable code. `ingest-error.http.ts` maps each code
  * to an HTTP status and an OperationOutcome in exactly one place.
@@ -11,16 +13,8 @@ export type IngestErrorCode =
   | 'INGEST.UNKNOWN_ORGNR'
   | 'INGEST.BUNDLE_TYPE'
   | 'INGEST.INVALID_IDENTITY_NUMBER'
-  | 'INGEST.UNSUPPORTED_MEDIA_TYPE'
-  | 'INGEST.BODY_TOO_LARGE'
   | 'INGEST.BAD_IDEMPOTENCY_KEY'
   | 'INGEST.SUBMISSION_NOT_FOUND'
   | 'INGEST.KAFKA_UNAVAILABLE';
 
-export interface IngestError {
-  readonly code: IngestErrorCode;
-  /** For the vendor's developer: what is wrong and how to fix it. Never contains patient data. */
-  readonly message: string;
-  /** FHIRPath of the offending element, where there is one. */
-  readonly expression?: string;
-}
+export type IngestError = CodedError<IngestErrorCode>;

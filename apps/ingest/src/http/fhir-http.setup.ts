@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { HttpAnswer } from '../domain/ingest-error.http';
+import type { FastifyInstance } from 'fastify';
 
 /** FHIR's JSON media type, and plain JSON, which the FHIR spec says servers should also take. */
 export const acceptedMediaTypes = ['application/fhir+json', 'application/json'] as const;
@@ -26,12 +25,4 @@ export class FhirHttpSetup implements OnModuleInit {
       },
     );
   }
-}
-
-export function sendAnswer(reply: FastifyReply, answer: HttpAnswer): FastifyReply {
-  return reply
-    .status(answer.status)
-    .headers(answer.headers)
-    .type('application/fhir+json')
-    .send(answer.body);
 }

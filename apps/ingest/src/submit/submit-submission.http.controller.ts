@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '@knutepunkt/auth';
-import { AuthGuard, principalOf, RequireScopes } from '../auth/auth.guard';
+import { AuthGuard, principalOf, RequireScopes, sendAnswer } from '@knutepunkt/service';
 import { informationalOutcome } from '@knutepunkt/fhir';
-import { errorAnswer } from '../domain/ingest-error.http';
-import { sendAnswer } from '../http/fhir-http.setup';
+import { ingestErrorAnswer } from '../domain/ingest-error.http';
 import type { SubmissionStore } from '../persistence/submission-store';
 import { submissionStatus } from '../status/submission-status';
 import { SUBMISSION_STORE } from '../tokens';
@@ -47,7 +46,7 @@ export class SubmitSubmissionHttpController {
       requestId: request.id,
     });
     if (!result.ok) {
-      sendAnswer(reply, errorAnswer(result.error));
+      sendAnswer(reply, ingestErrorAnswer(result.error));
       return;
     }
     const { kind, submission } = result.value;
@@ -85,7 +84,7 @@ export class SubmitSubmissionHttpController {
       // The same answer whether it does not exist or belongs to another client: no probing.
       sendAnswer(
         reply,
-        errorAnswer({
+        ingestErrorAnswer({
           code: 'INGEST.SUBMISSION_NOT_FOUND',
           message: 'No such submission for this client.',
         }),

@@ -6,22 +6,29 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
-import { AuthFailure } from '../auth/auth.guard';
-import type { IngestErrorCode } from '../domain/ingest-error';
-import { operationOutcome } from '@knutepunkt/fhir';
-import { errorAnswer } from '../domain/ingest-error.http';
-import { sendAnswer } from './fhir-http.setup';
+import { errorAnswer, operationOutcome, type ErrorHttpMapping } from '@knutepunkt/fhir';
+import { SERVICE_RUNTIME } from '../tokens';
+import type { ServiceRuntime } from '../service-runtime';
+import { AuthFailure } from './auth.guard';
+import { sendAnswer } from './fhir-reply';
+
+type RefusedBeforeTheHandler = 'HTTP.BODY_TOO_LARGE' | 'HTTP.UNSUPPORTED_MEDIA_TYPE';
+
+const refusals: Record<RefusedBeforeTheHandler, ErrorHttpMapping> = {
+  'HTTP.BODY_TOO_LARGE': { status: 413, fhirCode: 'too-long', vkpCode: '2' },
+  'HTTP.UNSUPPORTED_MEDIA_TYPE': { status: 415, fhirCode: 'not-supported', vkpCode: '2.4' },
+};
 
 /** What Fastify refuses while reading the request, before any handler runs. */
-const refusedBeforeTheHandler: Partial<Record<number, { code: IngestErrorCode; message: string }>> =
-  {
-    413: { code: 'INGEST.BODY_TOO_LARGE', message: 'The body is larger than 1 MiB.' },
-    415: {
-      code: 'INGEST.UNSUPPORTED_MEDIA_TYPE',
-      message: 'Send the resource as Content-Type: application/fhir+json (or application/json).',
-    },
-  };
+const refusedBeforeTheHandler: Partial<
+  Record<number, { code: RefusedBeforeTheHandler; message: string }>
+> = {
+  413: { code: 'HTTP.BODY_TOO_LARGE', message: 'The body is larger than 1 MiB.' },
+  415: {
+    code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as Content-Type: application/fhir+json (or application/json).',
+  },
+};
 
 /** An HttpException's status, a Fastify error's statusCode, else 500. */
 function statusOf(exception: unknown): number {
@@ -50,7 +57,7 @@ export class OperationOutcomeFilter implements ExceptionFilter {
     const status = statusOf(exception);
     const known = refusedBeforeTheHandler[status];
     if (known) {
-      sendAnswer(reply, errorAnswer({ code: known.code, message: known.message }));
+      sendAnswer(reply, errorAnswer(refusals, known));
       return;
     }
     if (status >= 500)

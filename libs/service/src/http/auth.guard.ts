@@ -20,7 +20,8 @@ import {
   type TokenVerifier,
 } from '@knutepunkt/auth';
 import { loadConfig, runtimeEnv } from '@knutepunkt/config';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import { SERVICE_RUNTIME } from '../tokens';
+import type { ServiceRuntime } from '../service-runtime';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
