@@ -25,3 +25,10 @@ export { normalizeHtu } from './htu';
 export { authEnv, authSettings } from './auth-env';
 export type { AuthEnv, AuthSettings } from './auth-env';
 export { DEV_ISSUER, DEFAULT_AUDIENCE, devAuthDir, devJwksFile, findRepoRoot } from './dev-issuer';
+export {
+  AuthorizationRegister,
+  registryKeys,
+  registryEntryOf,
+  registryRecordOf,
+} from './authorization-register';
+export type { AccessRefusal, AccessVerdict, RegistryEntry } from './authorization-register';

@@ -128,7 +128,7 @@ export class BatchConsumer<T> {
   }
 }
 
-function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+export function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
   return {
     topic,
     partition,

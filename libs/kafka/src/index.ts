@@ -14,3 +14,5 @@ export { CorrelationHeaders, DeadLetterHeaders } from './messages';
 export type { IncomingMessage, OutgoingMessage, DecodedMessage, MessageHeaders } from './messages';
 export { defaultRetryPolicy, backoffMs } from './retry-policy';
 export type { RetryPolicy } from './retry-policy';
+export { TableView } from './table-view';
+export type { TableViewOptions } from './table-view';

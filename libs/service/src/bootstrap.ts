@@ -10,6 +10,7 @@ import {
   defaultRetryPolicy,
   ensureTopics,
   kafkaReadinessCheck,
+  TableView,
   UndecodableMessageError,
   type IncomingMessage,
   type KafkaConnectionOptions,
@@ -26,6 +27,8 @@ import {
   topicConfigEntries,
   type Serde,
   type TopicSpec,
+  type ValueSchemaName,
+  type ValueTypes,
 } from '@knutepunkt/schemas';
 import { databaseReadinessCheck, openDatabase, type DatabaseDefinition } from './database';
 import { assignRequestId } from './request-id';
@@ -108,6 +111,7 @@ export async function runService(
   const checks: ReadinessCheck[] = [kafkaReadinessCheck(kafka)];
   if (dataSource) checks.push(databaseReadinessCheck(dataSource));
 
+  const views: TableView[] = [];
   const runtime: ServiceRuntime = {
     app: definition.app,
     env: config,
@@ -117,6 +121,37 @@ export async function runService(
     producer,
     dataSource,
     serde,
+    async openTableView(topic, apply) {
+      await ensureTopics(
+        kafka,
+        [
+          {
+            name: topic.name,
+            partitions: topic.partitions,
+            configEntries: topicConfigEntries(topic, { replicationFactor }),
+          },
+        ],
+        replicationFactor,
+      );
+      const view = new TableView(
+        kafka,
+        {
+          topic: topic.name,
+          groupPrefix: `${consumerGroupOf(definition.app)}.view`,
+          apply: async (message) => {
+            if (message.key === null) throw new Error('record without a key');
+            const value = message.value && (await decodeRetrying(serde, topic, message.value));
+            apply(message.key, value);
+          },
+        },
+        kafkaLog,
+      );
+      views.push(view);
+      await view.start();
+    },
+    async closeTableViews() {
+      await Promise.all(views.map((v) => v.stop()));
+    },
   };
   const adapter = new FastifyAdapter({
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
@@ -255,6 +290,22 @@ export async function runServiceCommand(
  * schema become an UndecodableMessageError (dead-lettered); a registry that does not answer
  * stays a plain error, so the batch is retried instead.
  */
+/** Decodes a view's record, waiting out a schema registry that is briefly unreachable. */
+async function decodeRetrying<N extends ValueSchemaName>(
+  serde: Serde,
+  topic: TopicSpec<N>,
+  value: Buffer,
+): Promise<ValueTypes[N]> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await serde.decode(topic, value);
+    } catch (error) {
+      if (!isRetryableSerdeError(error) || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 function decoderFor(serde: Serde, consumes: readonly TopicSpec[]) {
   const byName = new Map(consumes.filter(hasValueSchema).map((t) => [t.name, t]));
   return async (message: IncomingMessage): Promise<unknown> => {

@@ -24,3 +24,9 @@ export {
 export { OperationOutcomeFilter } from './http/operation-outcome.filter';
 export { sendAnswer } from './http/fhir-reply';
 export { httpApiProviders } from './http/http-api';
+export {
+  AUTHORIZATION_REGISTER,
+  authorizationRegisterProvider,
+} from './authorization-register.provider';
+export { actorOf, serviceActor, auditRecord, auditMessage } from './audit';
+export type { AuditFacts } from './audit';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger, ServiceMetrics } from '@knutepunkt/observability';
 import type { MessageProducer } from '@knutepunkt/kafka';
-import type { Serde } from '@knutepunkt/schemas';
+import type { Serde, TopicSpec, ValueSchemaName, ValueTypes } from '@knutepunkt/schemas';
 import type { ServiceEnv } from './service-env';
 import type { AppName } from '@knutepunkt/schemas';
 
@@ -19,4 +19,15 @@ export interface ServiceRuntime {
   readonly dataSource: DataSource | undefined;
   /** Registered for every topic the app declared; `register` a new EPJ topic before writing. */
   readonly serde: Serde;
+  /**
+   * Reads a compacted topic into memory (libs/kafka TableView): `apply` gets every key's
+   * records in order, null for a tombstone; resolves once caught up with the topic. Closed
+   * with the service.
+   */
+  openTableView<N extends ValueSchemaName>(
+    topic: TopicSpec<N>,
+    apply: (key: string, value: ValueTypes[N] | null) => void,
+  ): Promise<void>;
+  /** Stops the table views (the shutdown hook calls it). */
+  closeTableViews(): Promise<void>;
 }

@@ -24,6 +24,7 @@ class RuntimeCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.runtime.closeTableViews();
     await this.runtime.producer.disconnect();
     await Promise.all(this.checks.map((c) => c.close?.() ?? Promise.resolve()));
     await this.runtime.dataSource?.destroy();

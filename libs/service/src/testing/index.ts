@@ -1,1 +1,2 @@
 export { startServiceForTest, describeServiceBoot } from './service-boot';
+export { publishRegistryEntries } from './registry';
