@@ -2,15 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { issueToken } from '@knutepunkt/auth/testing';
 import { readTopic, type TopicReader } from '@knutepunkt/kafka/testing';
 import { createSerde, Topics, type AcceptedSubmission } from '@knutepunkt/schemas';
-import { orgnrWithCheckDigit, syntheticFodselsnummer } from '@knutepunkt/schemas/testing';
-import { describeServiceBoot, startServiceForTest } from '@knutepunkt/service/testing';
+import {
+  aClient,
+  aMunicipality,
+  orgnrWithCheckDigit,
+  syntheticFodselsnummer,
+} from '@knutepunkt/schemas/testing';
+import {
+  describeServiceBoot,
+  publishRegistryEntries,
+  startServiceForTest,
+} from '@knutepunkt/service/testing';
 import type { RunningService } from '@knutepunkt/service';
-import { eventually, integrationEnv } from '@knutepunkt/testing';
+import { eventually, integrationEnv, uniqueName } from '@knutepunkt/testing';
 import { ingestService } from './ingest.service';
 
 describeServiceBoot(ingestService);
 
 const orgnr = orgnrWithCheckDigit('92123456');
+const vendorA = uniqueName('vendor-a');
+const vendorB = uniqueName('vendor-b');
 const patient = { system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: syntheticFodselsnummer(7) };
 const subject = { identifier: patient };
 
@@ -109,7 +120,17 @@ describe('ingest vendor API against the real stack', () => {
   };
 
   beforeAll(async () => {
-    vendorToken = await issueToken({ sub: 'vendor-a', scope: 'knutepunkt:ingest.write' });
+    const vendor = (clientId: string) =>
+      ({
+        kind: 'client',
+        client: aClient({ clientId, municipalities: [orgnr], ratePerSecond: 10_000 }),
+      }) as const;
+    await publishRegistryEntries([
+      { kind: 'municipality', municipality: aMunicipality({ orgnr }) },
+      vendor(vendorA),
+      vendor(vendorB),
+    ]);
+    vendorToken = await issueToken({ sub: vendorA, scope: 'knutepunkt:ingest.write' });
     service = await startServiceForTest(ingestService);
     accepted = await readTopic(brokers, Topics.accepted.name);
   });
@@ -135,7 +156,7 @@ describe('ingest vendor API against the real stack', () => {
       const submissionId = match?.[1] ?? '';
       const record = await acceptedRecord(submissionId);
       expect(record).toMatchObject({
-        clientId: 'vendor-a',
+        clientId: vendorA,
         orgnr,
         resourceType: type,
         fhirJson: body,
@@ -193,7 +214,7 @@ describe('ingest vendor API against the real stack', () => {
     const body = JSON.stringify({ ...bodies['Flag'], id: `flag-${randomUUID()}` });
     expect((await post('Flag', body)).status).toBe(202);
     expect((await post('Flag', body)).status).toBe(200);
-    const other = await issueToken({ sub: 'vendor-b', scope: 'knutepunkt:ingest.write' });
+    const other = await issueToken({ sub: vendorB, scope: 'knutepunkt:ingest.write' });
     expect((await post('Flag', body, {}, other)).status).toBe(202);
   });
 
@@ -272,7 +293,7 @@ describe('ingest vendor API against the real stack', () => {
     });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^(Bearer|DPoP)/);
-    const reader = await issueToken({ sub: 'vendor-a', scope: 'knutepunkt:epj.read' });
+    const reader = await issueToken({ sub: vendorA, scope: 'knutepunkt:epj.read' });
     expect((await post('Observation', body, {}, reader)).status).toBe(403);
   });
 
@@ -295,7 +316,7 @@ describe('ingest vendor API against the real stack', () => {
     });
     expect(typeof initial['registered']).toBe('string');
 
-    const other = await issueToken({ sub: 'vendor-b', scope: 'knutepunkt:ingest.write' });
+    const other = await issueToken({ sub: vendorB, scope: 'knutepunkt:ingest.write' });
     expect((await get(other)).status).toBe(404);
 
     await serde.register(Topics.status);
@@ -312,7 +333,7 @@ describe('ingest vendor API against the real stack', () => {
           reason: null,
           operationOutcomeCode: null,
           orgnr,
-          clientId: 'vendor-a',
+          clientId: vendorA,
           reportedBy: 'normalizer',
         }),
       },

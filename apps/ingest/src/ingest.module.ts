@@ -1,41 +1,71 @@
 import { Module } from '@nestjs/common';
 import { CorrelationHeaders } from '@knutepunkt/kafka';
 import { Topics } from '@knutepunkt/schemas';
+import type { AuthorizationRegister } from '@knutepunkt/auth';
 import {
+  AUTHORIZATION_REGISTER,
+  authorizationRegisterProvider,
   httpApiProviders,
   patientKeyDeriver,
   SERVICE_RUNTIME,
   TOKEN_VERIFIER,
   type ServiceRuntime,
 } from '@knutepunkt/service';
+import { AdminHttpController } from './admin/admin.http.controller';
+import { PutRegisterEntryHandler } from './admin/put-register-entry.handler';
+import { registerKafkaPorts } from './admin/register-publisher';
 import { FhirHttpSetup } from './http/fhir-http.setup';
+import { PostgresRegisterStore, type RegisterStore } from './persistence/register-store';
 import { PostgresSubmissionStore, type SubmissionStore } from './persistence/submission-store';
 import { StatusProjectionHandler } from './status/status-projection.handler';
 import { SubmitSubmissionHandler } from './submit/submit-submission.handler';
 import { SubmitSubmissionHttpController } from './submit/submit-submission.http.controller';
-import { SUBMISSION_STORE } from './tokens';
+import { REGISTER_STORE, SUBMISSION_STORE } from './tokens';
+
+function databaseOf(runtime: ServiceRuntime) {
+  if (!runtime.dataSource) throw new Error('ingest runs with its database');
+  return runtime.dataSource;
+}
 
 /**
  * ingest: the vendor API — authenticated, validated, idempotent submissions, durable in Kafka
  * before 202 — and the status projection behind `$status`.
  */
 @Module({
-  controllers: [SubmitSubmissionHttpController, StatusProjectionHandler],
+  controllers: [SubmitSubmissionHttpController, AdminHttpController, StatusProjectionHandler],
   providers: [
     FhirHttpSetup,
     ...httpApiProviders,
+    authorizationRegisterProvider,
+    {
+      provide: REGISTER_STORE,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime): RegisterStore =>
+        new PostgresRegisterStore(databaseOf(runtime)),
+    },
+    {
+      provide: PutRegisterEntryHandler,
+      inject: [REGISTER_STORE, AUTHORIZATION_REGISTER, SERVICE_RUNTIME],
+      useFactory: (
+        store: RegisterStore,
+        register: AuthorizationRegister,
+        runtime: ServiceRuntime,
+      ) => new PutRegisterEntryHandler({ store, register, ...registerKafkaPorts(runtime) }),
+    },
     {
       provide: SUBMISSION_STORE,
       inject: [SERVICE_RUNTIME],
-      useFactory: (runtime: ServiceRuntime): SubmissionStore => {
-        if (!runtime.dataSource) throw new Error('ingest runs with its database');
-        return new PostgresSubmissionStore(runtime.dataSource);
-      },
+      useFactory: (runtime: ServiceRuntime): SubmissionStore =>
+        new PostgresSubmissionStore(databaseOf(runtime)),
     },
     {
       provide: SubmitSubmissionHandler,
-      inject: [SUBMISSION_STORE, SERVICE_RUNTIME],
-      useFactory: (store: SubmissionStore, runtime: ServiceRuntime) =>
+      inject: [SUBMISSION_STORE, SERVICE_RUNTIME, AUTHORIZATION_REGISTER],
+      useFactory: (
+        store: SubmissionStore,
+        runtime: ServiceRuntime,
+        register: AuthorizationRegister,
+      ) =>
         new SubmitSubmissionHandler(
           store,
           (record) =>
@@ -51,6 +81,7 @@ import { SUBMISSION_STORE } from './tokens';
             ]),
           runtime.env.KNUTEPUNKT_ENV,
           patientKeyDeriver(runtime),
+          register,
         ),
     },
   ],

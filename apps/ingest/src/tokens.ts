@@ -1,1 +1,2 @@
 export const SUBMISSION_STORE = Symbol('SUBMISSION_STORE');
+export const REGISTER_STORE = Symbol('REGISTER_STORE');

@@ -14,10 +14,19 @@ import {
   type StatusChange,
   type WelfareEvent,
 } from '@knutepunkt/schemas';
-import { anAcceptedSubmission } from '@knutepunkt/schemas/testing';
+import {
+  aClient,
+  aMunicipality,
+  anAcceptedSubmission,
+  testOrgnr,
+} from '@knutepunkt/schemas/testing';
 import type { RunningService } from '@knutepunkt/service';
-import { describeServiceBoot, startServiceForTest } from '@knutepunkt/service/testing';
-import { eventually, integrationEnv } from '@knutepunkt/testing';
+import {
+  describeServiceBoot,
+  publishRegistryEntries,
+  startServiceForTest,
+} from '@knutepunkt/service/testing';
+import { eventually, integrationEnv, uniqueName } from '@knutepunkt/testing';
 import { normalizerService } from './normalizer.service';
 
 describeServiceBoot(normalizerService);
@@ -29,8 +38,12 @@ describe('normalizer against the real stack', () => {
   let service: RunningService;
   const readers: Record<string, TopicReader> = {};
 
-  const submit = async (resourceType: string, fhirJson: string) => {
+  const vendor = uniqueName('normalizer-vendor');
+  const alarmOnlyVendor = uniqueName('alarm-only-vendor');
+
+  const submit = async (resourceType: string, fhirJson: string, clientId = vendor) => {
     const submission = anAcceptedSubmission({
+      clientId,
       submissionId: randomUUID(),
       resourceType,
       fhirJson,
@@ -75,6 +88,14 @@ describe('normalizer against the real stack', () => {
   };
 
   beforeAll(async () => {
+    await publishRegistryEntries([
+      { kind: 'municipality', municipality: aMunicipality({ orgnr: testOrgnr }) },
+      {
+        kind: 'client',
+        client: aClient({ clientId: vendor, services: ['TA', 'GPS', 'MD', 'DT', 'DHO'] }),
+      },
+      { kind: 'client', client: aClient({ clientId: alarmOnlyVendor, services: ['TA'] }) },
+    ]);
     service = await startServiceForTest(normalizerService);
     for (const topic of [
       Topics.normalized.name,
@@ -125,5 +146,21 @@ describe('normalizer against the real stack', () => {
       (m) => m.key === submissionId,
     );
     expect(letter?.headers[DeadLetterHeaders.errorCode]).toMatch(/^NORMALIZE\./);
+  });
+
+  it('fails an event of a service the vendor is not registered for (VKP 1.2), and publishes nothing', async () => {
+    const submissionId = await submit(
+      'Observation',
+      vkpJson(aVkpBloodPressureObservation()),
+      alarmOnlyVendor,
+    );
+    const [status] = await statusesOf(submissionId, 1);
+    expect(status).toMatchObject({ stage: 'failed', operationOutcomeCode: '1.2' });
+    expect(status?.reason).toMatch(/not registered for service/);
+    const routine = readers[Topics.normalized.name]?.messages ?? [];
+    const decoded = await Promise.all(
+      routine.map((m) => serde.decode(Topics.normalized, m.value ?? Buffer.alloc(0))),
+    );
+    expect(decoded.filter((e) => e.submissionId === submissionId)).toEqual([]);
   });
 });

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { patientKeyDeriver, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import {
+  authorizationRegisterProvider,
+  patientKeyDeriver,
+  SERVICE_RUNTIME,
+  type ServiceRuntime,
+} from '@knutepunkt/service';
 import type { NormalizeContext } from './domain';
 import { NormalizeAcceptedHandler } from './normalize/normalize-accepted.handler';
 import { NORMALIZE_CONTEXT } from './tokens';
@@ -8,6 +13,7 @@ import { NORMALIZE_CONTEXT } from './tokens';
 @Module({
   controllers: [NormalizeAcceptedHandler],
   providers: [
+    authorizationRegisterProvider,
     {
       provide: NORMALIZE_CONTEXT,
       inject: [SERVICE_RUNTIME],

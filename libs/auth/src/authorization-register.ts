@@ -140,6 +140,9 @@ export class AuthorizationRegister {
     kind: ClientKind,
     orgnr: string,
   ): { ok: true; client: Client } | Extract<AccessVerdict, { ok: false }> {
+    // An unknown municipality first: the APIs answer it as 404 whoever asks.
+    if (!this.municipalityByOrgnr.has(orgnr))
+      return refuse('REGISTER.UNKNOWN_MUNICIPALITY', `Municipality ${orgnr} is not connected.`);
     const client = this.clientById.get(clientId);
     if (!client)
       return refuse(
@@ -151,8 +154,6 @@ export class AuthorizationRegister {
         'REGISTER.WRONG_CLIENT_KIND',
         `Client ${clientId} is registered as ${client.kind}, not ${kind}.`,
       );
-    if (!this.municipalityByOrgnr.has(orgnr))
-      return refuse('REGISTER.UNKNOWN_MUNICIPALITY', `Municipality ${orgnr} is not connected.`);
     if (!client.municipalities.includes(orgnr))
       return refuse(
         'REGISTER.MUNICIPALITY_NOT_ALLOWED',

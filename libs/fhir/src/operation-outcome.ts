@@ -102,6 +102,8 @@ export interface ErrorHttpMapping {
   readonly fhirCode: IssueType;
   readonly vkpCode: VkpOperationOutcomeCode;
   readonly retryAfterSeconds?: number;
+  /** Headers every answer of this code carries (e.g. a `WWW-Authenticate` challenge). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A refusal with a stable code, a message for the integrator, and where in the body it is. */
@@ -111,6 +113,8 @@ export interface CodedError<Code extends string = string> {
   readonly message: string;
   /** FHIRPath of the offending element, where there is one. */
   readonly expression?: string;
+  /** When to retry, where it depends on the case (a client's own rate); else the mapping's. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** A status, headers and OperationOutcome body, ready for any HTTP framework to send. */
@@ -129,10 +133,13 @@ export function errorAnswer<Code extends string>(
   error: CodedError<Code>,
 ): HttpAnswer {
   const m = mapping[error.code];
+  const retryAfter = error.retryAfterSeconds ?? m.retryAfterSeconds;
   return {
     status: m.status,
-    headers:
-      m.retryAfterSeconds === undefined ? {} : { 'retry-after': String(m.retryAfterSeconds) },
+    headers: {
+      ...m.headers,
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    },
     body: operationOutcome([
       {
         severity: 'error',

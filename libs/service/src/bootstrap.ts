@@ -83,15 +83,18 @@ export async function runService(
   const deadLetters = dlqTopic(definition.app);
   const topics = [...consumes, ...(definition.produces ?? []), deadLetters];
   const replicationFactor = config.KAFKA_REPLICATION_FACTOR;
-  await ensureTopics(
-    kafka,
-    uniqueByName(topics).map((t) => ({
-      name: t.name,
-      partitions: t.partitions,
-      configEntries: topicConfigEntries(t, { replicationFactor }),
-    })),
-    replicationFactor,
-  );
+  const createTopics = async (specs: readonly TopicSpec[]) => {
+    await ensureTopics(
+      kafka,
+      uniqueByName(specs).map((t) => ({
+        name: t.name,
+        partitions: t.partitions,
+        configEntries: topicConfigEntries(t, { replicationFactor }),
+      })),
+      replicationFactor,
+    );
+  };
+  await createTopics(topics);
 
   const serde = createSerde(schemaRegistryOptions(config));
   await registerAll(serde, uniqueByName(topics));
@@ -121,18 +124,12 @@ export async function runService(
     producer,
     dataSource,
     serde,
+    async ensureTopics(specs) {
+      await createTopics(specs);
+      await registerAll(serde, specs);
+    },
     async openTableView(topic, apply) {
-      await ensureTopics(
-        kafka,
-        [
-          {
-            name: topic.name,
-            partitions: topic.partitions,
-            configEntries: topicConfigEntries(topic, { replicationFactor }),
-          },
-        ],
-        replicationFactor,
-      );
+      await createTopics([topic]);
       const view = new TableView(
         kafka,
         {

@@ -28,6 +28,11 @@ export interface ServiceRuntime {
     topic: TopicSpec<N>,
     apply: (key: string, value: ValueTypes[N] | null) => void,
   ): Promise<void>;
+  /**
+   * Creates topics the catalog describes but the app did not declare at boot (a new
+   * municipality's EPJ topic) and registers their value schemas; a no-op for existing ones.
+   */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Stops the table views (the shutdown hook calls it). */
   closeTableViews(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { issueToken } from '@knutepunkt/auth/testing';
 import { ensureStack } from '@knutepunkt/devstack';
+import { adminApi } from '@knutepunkt/service/testing';
 import { alarmBundle, benchOrgnr } from './alarm-bundle';
 
 const root = join(__dirname, '..', '..', '..');
@@ -58,6 +59,7 @@ async function benchIngest(connections: number, seconds: number): Promise<void> 
     });
     try {
       await waitUntilAnswering(`http://127.0.0.1:${target.port}${target.ready}`, 60_000);
+      if (target.ready === '/health/ready') await onboardBench(`http://127.0.0.1:${target.port}`);
       let sequence = 0;
       const load = (duration: number) =>
         autocannon({
@@ -96,6 +98,19 @@ async function benchIngest(connections: number, seconds: number): Promise<void> 
       `ratio ingest / bare Fastify: throughput ${(ingest.result.requests.average / bare.result.requests.average).toFixed(3)}, p50 latency ${(ingest.result.latency.p50 / Math.max(bare.result.latency.p50, 0.001)).toFixed(1)}×, p99 latency ${(ingest.result.latency.p99 / Math.max(bare.result.latency.p99, 0.001)).toFixed(1)}×`,
     );
   }
+}
+
+/** The bench municipality and vendor, with a rate the load cannot reach. */
+async function onboardBench(ingestUrl: string): Promise<void> {
+  const put = await adminApi(ingestUrl);
+  await put(`municipalities/${benchOrgnr}`, { name: 'Benchmark kommune' });
+  await put('clients/bench-vendor', {
+    name: 'Benchmark vendor',
+    kind: 'vendor',
+    municipalities: [benchOrgnr],
+    services: ['TA'],
+    ratePerSecond: 100_000,
+  });
 }
 
 function line(name: string, r: Result): string {

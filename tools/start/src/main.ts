@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStack } from '@knutepunkt/devstack';
 import { localApps, type LocalApp } from './apps';
+import { demo, onboardDemo } from './demo-onboarding';
 
 const root = join(__dirname, '..', '..', '..');
 const logs = join(root, '.local', 'logs');
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   await Promise.all(localApps.map((app) => waitReady(app, 120_000)));
+  await onboardDemo('http://127.0.0.1:3000');
   console.log(
     `\nKnutepunkt is running (all five services ready in ${((Date.now() - started) / 1000).toFixed(1)} s):\n`,
   );
@@ -47,6 +49,9 @@ async function main(): Promise<void> {
       `  ${app.name.padEnd(15)} http://127.0.0.1:${app.port}   (/health/ready, /metrics; log .local/logs/${app.name}.log)`,
     );
   }
+  console.log(
+    `\n  onboarded       municipality ${demo.orgnr}, vendor client ${demo.vendor}, EPJ client ${demo.epj}`,
+  );
   console.log(`\n  kafka           ${stack.kafkaBrokers.join(',')}`);
   console.log(`  schema registry ${stack.schemaRegistryUrl}`);
   console.log(`  postgresql      ${new URL(stack.databaseUrl).host}`);

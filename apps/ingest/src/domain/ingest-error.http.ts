@@ -1,7 +1,8 @@
 import { errorAnswer, type ErrorHttpMapping, type HttpAnswer } from '@knutepunkt/fhir';
+import type { AdminError, AdminErrorCode } from './admin-input';
 import type { IngestError, IngestErrorCode } from './ingest-error';
 
-/** The one place an ingest error code becomes an HTTP status, FHIR issue type and VKP code. */
+/** The one place an ingest (and, below, admin) error code becomes an HTTP status, FHIR issue type and VKP code. */
 const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   'INGEST.MALFORMED_JSON': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.NOT_FHIR': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
@@ -13,6 +14,16 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   'INGEST.SUBMISSION_NOT_FOUND': { status: 404, fhirCode: 'not-found', vkpCode: '3' },
   'INGEST.BUNDLE_TYPE': { status: 422, fhirCode: 'business-rule', vkpCode: '2' },
   'INGEST.INVALID_IDENTITY_NUMBER': { status: 422, fhirCode: 'value', vkpCode: '2.1' },
+  'INGEST.FORBIDDEN': { status: 403, fhirCode: 'forbidden', vkpCode: '1.4' },
+  'INGEST.DPOP_REQUIRED': {
+    status: 401,
+    fhirCode: 'security',
+    vkpCode: '1.5',
+    headers: {
+      'www-authenticate': 'DPoP error="invalid_token", error_description="DPoP required"',
+    },
+  },
+  'INGEST.RATE_LIMITED': { status: 429, fhirCode: 'throttled', vkpCode: '3', retryAfterSeconds: 1 },
   'INGEST.KAFKA_UNAVAILABLE': {
     status: 503,
     fhirCode: 'transient',
@@ -23,4 +34,22 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
 
 export function ingestErrorAnswer(error: IngestError): HttpAnswer {
   return errorAnswer(mapping, error);
+}
+
+const adminMapping: Record<AdminErrorCode, ErrorHttpMapping> = {
+  'ADMIN.MALFORMED_JSON': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
+  'ADMIN.INVALID_BODY': { status: 422, fhirCode: 'invalid', vkpCode: '2' },
+  'ADMIN.INVALID_ORGNR': { status: 422, fhirCode: 'value', vkpCode: '2.2' },
+  'ADMIN.INVALID_CLIENT_ID': { status: 422, fhirCode: 'value', vkpCode: '2' },
+  'ADMIN.UNKNOWN_MUNICIPALITY': { status: 422, fhirCode: 'not-found', vkpCode: '2.2' },
+  'ADMIN.KAFKA_UNAVAILABLE': {
+    status: 503,
+    fhirCode: 'transient',
+    vkpCode: '3.1',
+    retryAfterSeconds: 5,
+  },
+};
+
+export function adminErrorAnswer(error: AdminError): HttpAnswer {
+  return errorAnswer(adminMapping, error);
 }

@@ -15,6 +15,9 @@ export type IngestErrorCode =
   | 'INGEST.INVALID_IDENTITY_NUMBER'
   | 'INGEST.BAD_IDEMPOTENCY_KEY'
   | 'INGEST.SUBMISSION_NOT_FOUND'
+  | 'INGEST.FORBIDDEN'
+  | 'INGEST.DPOP_REQUIRED'
+  | 'INGEST.RATE_LIMITED'
   | 'INGEST.KAFKA_UNAVAILABLE';
 
 export type IngestError = CodedError<IngestErrorCode>;

@@ -4,7 +4,9 @@ import {
   type Environment,
   type PatientKeyDeriver,
 } from '@knutepunkt/fhir';
+import type { AuthorizationRegister } from '@knutepunkt/auth';
 import { checkIdentityNumbers } from '../domain/identity-numbers';
+import { RateLimiter } from '../domain/rate-limit';
 import type { AcceptedSubmission } from '@knutepunkt/schemas';
 import { dedupeKey } from '../domain/dedupe-key';
 import type { IngestError } from '../domain/ingest-error';
@@ -18,6 +20,8 @@ export interface SubmitCommand {
   readonly body: string;
   readonly contentType: string;
   readonly clientId: string;
+  /** True when the token was DPoP-bound and its proof checked. */
+  readonly dpopBound: boolean;
   readonly sourceSystem: string | undefined;
   readonly idempotencyKey: string | undefined;
   readonly requestId: string;
@@ -48,6 +52,9 @@ export class SubmitSubmissionHandler {
      * submissions stay in order on one partition.
      */
     private readonly patientKey: PatientKeyDeriver,
+    /** The authorization register: which client may write for which municipality. */
+    private readonly register: Pick<AuthorizationRegister, 'mayWrite' | 'client'>,
+    private readonly rateLimiter: RateLimiter = new RateLimiter(),
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -55,12 +62,13 @@ export class SubmitSubmissionHandler {
     const receivedAt = this.now();
     const orgnr = checkOrganisationNumber(command.orgnr);
     if (!orgnr.ok) {
-      // Until the register (the admin API) exists, every valid organisation number is known.
       return err({
         code: 'INGEST.UNKNOWN_ORGNR',
         message: `No municipality with that organisation number: ${orgnr.error.message}`,
       });
     }
+    const admitted = this.admit(command, receivedAt);
+    if (!admitted.ok) return admitted;
     const parsed = parseSubmission(command.pathType, command.body);
     if (!parsed.ok) return parsed;
     const identities = checkIdentityNumbers(parsed.value.resource, this.environment);
@@ -115,6 +123,37 @@ export class SubmitSubmissionHandler {
       }
       throw error;
     }
+  }
+
+  /**
+   * The register's say (DESIGN.md "Security"): the client may write for this municipality,
+   * with a DPoP-bound token when it is registered to require one, and within its rate. The
+   * service is not known before normalization; the normalizer checks it (docs/adr/0011).
+   */
+  private admit(command: SubmitCommand, now: Date): Result<void, IngestError> {
+    const verdict = this.register.mayWrite(command.clientId, command.orgnr);
+    if (!verdict.ok) {
+      return err(
+        verdict.code === 'REGISTER.UNKNOWN_MUNICIPALITY'
+          ? { code: 'INGEST.UNKNOWN_ORGNR', message: verdict.message }
+          : { code: 'INGEST.FORBIDDEN', message: verdict.message },
+      );
+    }
+    const client = this.register.client(command.clientId);
+    if (!client) return err({ code: 'INGEST.FORBIDDEN', message: 'Unknown client.' });
+    if (client.requireDpop && !command.dpopBound)
+      return err({
+        code: 'INGEST.DPOP_REQUIRED',
+        message: 'This client is registered to send DPoP-bound tokens (RFC 9449) only.',
+      });
+    const rate = this.rateLimiter.take(client.clientId, client.ratePerSecond, now.getTime());
+    if (!rate.ok)
+      return err({
+        code: 'INGEST.RATE_LIMITED',
+        message: `Over this client's rate of ${String(client.ratePerSecond)} requests per second.`,
+        retryAfterSeconds: rate.retryAfterSeconds,
+      });
+    return ok(undefined);
   }
 }
 

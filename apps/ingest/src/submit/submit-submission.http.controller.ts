@@ -41,6 +41,7 @@ export class SubmitSubmissionHttpController {
       body: typeof request.body === 'string' ? request.body : '',
       contentType: header(request, 'content-type') ?? '',
       clientId: principal.clientId,
+      dpopBound: principal.scheme === 'DPoP',
       sourceSystem: header(request, 'nhn-source-system'),
       idempotencyKey: header(request, 'idempotency-key'),
       requestId: request.id,

@@ -14,12 +14,20 @@ import {
   type AcceptedSubmission,
   type StatusChange,
 } from '@knutepunkt/schemas';
-import { consumerGroupOf, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import type { AuthorizationRegister } from '@knutepunkt/auth';
+import { vkpOutcome } from '@knutepunkt/fhir';
+import {
+  AUTHORIZATION_REGISTER,
+  consumerGroupOf,
+  SERVICE_RUNTIME,
+  type ServiceRuntime,
+} from '@knutepunkt/service';
 import { normalizeSubmission, type NormalizeContext } from '../domain';
 import { NORMALIZE_CONTEXT } from '../tokens';
 
 /**
- * `accepted` → `normalized` (or its urgent twin) + a `normalized` status per event; a
+ * `accepted` → `normalized` (or its urgent twin) + a `normalized` status per event; an event
+ * of a service the vendor is not registered for fails (VKP 1.2) and goes no further; a
  * submission that cannot be mapped gets a `failed` status with the reason and VKP code, and
  * its record goes to the normalizer's DLQ. Everything a batch yields is produced in one
  * round, after which the batch is committed. A crash before the commit reprocesses the
@@ -35,6 +43,7 @@ export class NormalizeAcceptedHandler {
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     @Inject(NORMALIZE_CONTEXT) private readonly context: NormalizeContext,
+    @Inject(AUTHORIZATION_REGISTER) private readonly register: AuthorizationRegister,
   ) {}
 
   @EventPattern(Topics.accepted.name)
@@ -52,6 +61,28 @@ export class NormalizeAcceptedHandler {
       const result = normalizeSubmission(submission, this.context);
       if (result.ok) {
         for (const event of result.value) {
+          // Ingest checked the municipality; the service is known only now (docs/adr/0011).
+          const verdict = this.register.mayWrite(
+            submission.clientId,
+            submission.orgnr,
+            event.service,
+          );
+          if (!verdict.ok) {
+            out.push(
+              this.status(
+                submission,
+                {
+                  stage: 'failed',
+                  at: now,
+                  eventId: event.eventId,
+                  reason: verdict.message,
+                  operationOutcomeCode: vkpOutcome.notAllowed,
+                },
+                headers,
+              ),
+            );
+            continue;
+          }
           const topic = normalizedTopicFor(event.urgent);
           out.push({
             topic: topic.name,

@@ -1,2 +1,3 @@
 export { startServiceForTest, describeServiceBoot } from './service-boot';
 export { publishRegistryEntries } from './registry';
+export { adminApi } from './admin-api';
