@@ -20,7 +20,8 @@ import { PostgresSubmissionStore, type SubmissionStore } from './persistence/sub
 import { StatusProjectionHandler } from './status/status-projection.handler';
 import { SubmitSubmissionHandler } from './submit/submit-submission.handler';
 import { SubmitSubmissionHttpController } from './submit/submit-submission.http.controller';
-import { REGISTER_STORE, SUBMISSION_STORE } from './tokens';
+import { refusalAudit } from './submit/refusal-audit';
+import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
 
 function databaseOf(runtime: ServiceRuntime) {
   if (!runtime.dataSource) throw new Error('ingest runs with its database');
@@ -37,6 +38,7 @@ function databaseOf(runtime: ServiceRuntime) {
     FhirHttpSetup,
     ...httpApiProviders,
     authorizationRegisterProvider,
+    { provide: REFUSAL_AUDIT, inject: [SERVICE_RUNTIME], useFactory: refusalAudit },
     {
       provide: REGISTER_STORE,
       inject: [SERVICE_RUNTIME],

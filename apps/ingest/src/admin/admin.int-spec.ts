@@ -221,4 +221,27 @@ describe('admin API and the authorization register, against the real stack', () 
       await second.close();
     }
   });
+
+  it('records an AuditRecord for a refused submission, naming the client and the refusal', async () => {
+    const orgnr = freshOrgnr();
+    expect((await put(`municipalities/${orgnr}`, { name: 'Audit' })).status).toBe(201);
+    const stranger = uniqueName('stranger');
+    const token = await issueToken({ sub: stranger, scope: 'knutepunkt:ingest.write' });
+    const audit = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.audit.name);
+    try {
+      expect((await submit(orgnr, token)).status).toBe(403);
+      const [message] = await audit.waitFor((m) => m.key === stranger);
+      const record = await serde.decode(Topics.audit, message?.value ?? Buffer.alloc(0));
+      expect(record).toMatchObject({
+        action: 'submission.create',
+        outcome: 'denied',
+        orgnr,
+        patientKey: null,
+        actor: { kind: 'vendor', clientId: stranger },
+        details: { errorCode: 'INGEST.FORBIDDEN' },
+      });
+    } finally {
+      await audit.close();
+    }
+  });
 });

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '@knutepunkt/auth';
-import { AuthGuard, principalOf, RequireScopes, sendAnswer } from '@knutepunkt/service';
+import { actorOf, AuthGuard, principalOf, RequireScopes, sendAnswer } from '@knutepunkt/service';
 import { informationalOutcome } from '@knutepunkt/fhir';
 import { ingestErrorAnswer } from '../domain/ingest-error.http';
 import type { SubmissionStore } from '../persistence/submission-store';
 import { submissionStatus } from '../status/submission-status';
-import { SUBMISSION_STORE } from '../tokens';
+import { REFUSAL_AUDIT, SUBMISSION_STORE } from '../tokens';
+import type { RefusedSubmission } from './refusal-audit';
 import { SubmitSubmissionHandler } from './submit-submission.handler';
 
 const statusPath = (orgnr: string, type: string, submissionId: string) =>
@@ -24,6 +25,8 @@ export class SubmitSubmissionHttpController {
   constructor(
     @Inject(SubmitSubmissionHandler) private readonly handler: SubmitSubmissionHandler,
     @Inject(SUBMISSION_STORE) private readonly store: SubmissionStore,
+    @Inject(REFUSAL_AUDIT)
+    private readonly auditRefusal: (refused: RefusedSubmission) => Promise<void>,
   ) {}
 
   @Post(':orgnr/:type')
@@ -47,6 +50,12 @@ export class SubmitSubmissionHttpController {
       requestId: request.id,
     });
     if (!result.ok) {
+      await this.auditRefusal({
+        orgnr,
+        actor: actorOf(principal, 'vendor', header(request, 'nhn-source-system') ?? null),
+        requestId: request.id,
+        error: result.error,
+      });
       sendAnswer(reply, ingestErrorAnswer(result.error));
       return;
     }
