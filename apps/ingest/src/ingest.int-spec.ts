@@ -8,6 +8,7 @@ import {
   orgnrWithCheckDigit,
   syntheticFodselsnummer,
 } from '@knutepunkt/schemas/testing';
+import { aVkpAlarmBundle, vkpJson } from '@knutepunkt/fhir/testing';
 import {
   describeServiceBoot,
   publishRegistryEntries,
@@ -343,5 +344,44 @@ describe('ingest vendor API against the real stack', () => {
       return status['normalized'] === '2026-11-28T10:00:01.000Z' ? status : undefined;
     });
     expect(projected['consented']).toBeNull();
+  });
+
+  describe('drop-in paths of the national hub', () => {
+    const anAlarm = () =>
+      vkpJson({
+        ...aVkpAlarmBundle({ patient }),
+        identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${randomUUID()}` },
+      });
+    const alarm = anAlarm();
+    const postTo = (path: string, token: string, body = alarm) =>
+      fetch(`${service.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+        body,
+      });
+
+    it("accepts VKP R4's POST /epj/r4/{orgnr}/bundle as a Bundle submission", async () => {
+      const response = await postTo(`/epj/r4/${orgnr}/bundle`, vendorToken);
+      expect(response.status).toBe(202);
+      const location = response.headers.get('location') ?? '';
+      expect(location).toMatch(new RegExp(`^/fhir/${orgnr}/Bundle/[0-9a-f-]{36}/\\$status$`));
+      expect((await postTo(`/epj/r4/${orgnr}/bundle`, vendorToken)).status).toBe(200);
+    });
+
+    it("accepts JFT's POST /v1/{type} for the token's orgnr_parent, and only JFT's types", async () => {
+      const jftToken = await issueToken({
+        sub: vendorA,
+        scope: 'knutepunkt:ingest.write',
+        orgnrParent: orgnr,
+      });
+      const body = anAlarm();
+      const response = await postTo('/v1/Bundle', jftToken, body);
+      expect(response.status).toBe(202);
+      expect(response.headers.get('location')).toMatch(
+        new RegExp(`^/fhir/${orgnr}/Bundle/[0-9a-f-]{36}/\\$status$`),
+      );
+      expect((await postTo('/v1/Bundle', vendorToken, body)).status).toBe(403);
+      expect((await postTo('/v1/Observation', jftToken, body)).status).toBe(404);
+    });
   });
 });

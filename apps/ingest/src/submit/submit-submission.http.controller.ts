@@ -18,8 +18,14 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** The vendor API (DESIGN.md "Ingest — vendor API"): translate HTTP, delegate, translate back. */
-@Controller('fhir')
+/** JFT WriteAPI's resource types. */
+const jftWriteTypes = new Set(['Bundle', 'Composition', 'MedicationDispense']);
+
+/**
+ * The vendor API (DESIGN.md "Ingest — vendor API") and its VKP and JFT aliases: translate
+ * HTTP, delegate to the one handler, translate back.
+ */
+@Controller()
 @UseGuards(AuthGuard)
 export class SubmitSubmissionHttpController {
   constructor(
@@ -29,13 +35,65 @@ export class SubmitSubmissionHttpController {
     private readonly auditRefusal: (refused: RefusedSubmission) => Promise<void>,
   ) {}
 
-  @Post(':orgnr/:type')
+  @Post('fhir/:orgnr/:type')
   @RequireScopes(Scopes.IngestWrite)
   async submit(
     @Param('orgnr') orgnr: string,
     @Param('type') type: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.submitFor(orgnr, type, request, reply);
+  }
+
+  /** VKP R4's path (DESIGN.md "Drop-in compatibility"): a vendor switches by its base URL. */
+  @Post('epj/r4/:orgnr/bundle')
+  @RequireScopes(Scopes.IngestWrite)
+  async submitVkpBundle(
+    @Param('orgnr') orgnr: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.submitFor(orgnr, 'Bundle', request, reply);
+  }
+
+  /** JFT's WriteAPI: the municipality is the token's `orgnr_parent`. */
+  @Post('v1/:type')
+  @RequireScopes(Scopes.IngestWrite)
+  async submitJft(
+    @Param('type') type: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { orgnrParent } = principalOf(request);
+    if (!jftWriteTypes.has(type)) {
+      sendAnswer(
+        reply,
+        ingestErrorAnswer({
+          code: 'INGEST.UNKNOWN_TYPE',
+          message: `JFT's WriteAPI takes ${[...jftWriteTypes].join(', ')}; use /fhir/{orgnr}/${type} for other types.`,
+        }),
+      );
+      return;
+    }
+    if (orgnrParent === undefined) {
+      sendAnswer(
+        reply,
+        ingestErrorAnswer({
+          code: 'INGEST.FORBIDDEN',
+          message: 'The token names no municipality (orgnr_parent); use /fhir/{orgnr}/{type}.',
+        }),
+      );
+      return;
+    }
+    await this.submitFor(orgnrParent, type, request, reply);
+  }
+
+  private async submitFor(
+    orgnr: string,
+    type: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
   ): Promise<void> {
     const principal = principalOf(request);
     const result = await this.handler.handle({
@@ -74,7 +132,7 @@ export class SubmitSubmissionHttpController {
       );
   }
 
-  @Get(':orgnr/:type/:submissionId/$status')
+  @Get('fhir/:orgnr/:type/:submissionId/$status')
   @RequireScopes(Scopes.IngestWrite)
   async status(
     @Param('orgnr') orgnr: string,
