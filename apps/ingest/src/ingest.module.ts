@@ -20,6 +20,7 @@ import { PostgresSubmissionStore, type SubmissionStore } from './persistence/sub
 import { StatusProjectionHandler } from './status/status-projection.handler';
 import { SubmitSubmissionHandler } from './submit/submit-submission.handler';
 import { SubmitSubmissionHttpController } from './submit/submit-submission.http.controller';
+import { MetadataHttpController } from './submit/metadata.http.controller';
 import { refusalAudit } from './submit/refusal-audit';
 import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
 
@@ -33,7 +34,12 @@ function databaseOf(runtime: ServiceRuntime) {
  * before 202 — and the status projection behind `$status`.
  */
 @Module({
-  controllers: [SubmitSubmissionHttpController, AdminHttpController, StatusProjectionHandler],
+  controllers: [
+    SubmitSubmissionHttpController,
+    MetadataHttpController,
+    AdminHttpController,
+    StatusProjectionHandler,
+  ],
   providers: [
     FhirHttpSetup,
     ...httpApiProviders,

@@ -11,4 +11,9 @@ export const ingestService: ServiceDefinition = {
   consumes: [Topics.status],
   produces: [Topics.accepted, Topics.registry, Topics.audit],
   database,
+  openApi: {
+    title: 'Knutepunkt ingest',
+    description:
+      'The vendor API (submit welfare-technology events, follow their status), its VKP and JFT aliases, and the admin API for onboarding municipalities and clients. Errors are FHIR OperationOutcomes with a stable code in issue.details.text and the VKP operation-outcome code.',
+  },
 };

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Type } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { loadConfig } from '@knutepunkt/config';
 import {
@@ -45,6 +46,8 @@ export interface ServiceDefinition {
   /** Topics the app writes; created from the catalog and their schemas registered at boot. */
   readonly produces?: readonly TopicSpec[];
   readonly database?: DatabaseDefinition;
+  /** Serve the app's HTTP API as OpenAPI at `/docs` (Swagger UI) and `/docs/json`. */
+  readonly openApi?: { readonly title: string; readonly description: string };
 }
 
 export interface RunningService {
@@ -205,6 +208,8 @@ export async function runService(
     await app.startAllMicroservices();
   }
 
+  if (definition.openApi) publishOpenApi(app, definition.openApi);
+
   const port = config.PORT ?? definition.defaultPort;
   await app.listen({ port, host: config.HTTP_HOST });
   const address = app.getHttpServer().address();
@@ -212,6 +217,33 @@ export async function runService(
   const url = `http://${config.HTTP_HOST}:${boundPort}`;
   logger.info({ url, consumes: consumes.map((t) => t.name) }, `${definition.app} listening`);
   return { app, runtime, url, close: () => app.close() };
+}
+
+/**
+ * The API description generated from the controllers' decorators (@nestjs/swagger), with the
+ * bearer/DPoP scheme every route uses.
+ */
+function publishOpenApi(
+  app: NestFastifyApplication,
+  info: NonNullable<ServiceDefinition['openApi']>,
+): void {
+  const config = new DocumentBuilder()
+    .setTitle(info.title)
+    .setDescription(info.description)
+    .setVersion('1')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'An OAuth2 access token (HelseID style). DPoP-bound tokens go as `Authorization: DPoP <token>` with a `DPoP` proof header (RFC 9449).',
+      },
+      'token',
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }
 
 /** The consumer group of an app's routine lane (the urgent lane adds `.urgent`). */

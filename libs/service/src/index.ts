@@ -30,3 +30,4 @@ export {
 } from './authorization-register.provider';
 export { actorOf, serviceActor, auditRecord, auditMessage } from './audit';
 export type { AuditFacts } from './audit';
+export { ApiAnswers, operationOutcomeSchema } from './http/openapi';

@@ -1,8 +1,26 @@
-import { Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '@knutepunkt/auth';
-import { actorOf, AuthGuard, principalOf, RequireScopes, sendAnswer } from '@knutepunkt/service';
-import { informationalOutcome } from '@knutepunkt/fhir';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  actorOf,
+  ApiAnswers,
+  AuthGuard,
+  principalOf,
+  RequireScopes,
+  sendAnswer,
+} from '@knutepunkt/service';
+import { informationalOutcome, submissionResourceTypes } from '@knutepunkt/fhir';
 import { ingestErrorAnswer } from '../domain/ingest-error.http';
 import type { SubmissionStore } from '../persistence/submission-store';
 import { submissionStatus } from '../status/submission-status';
@@ -18,6 +36,41 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+const submitAnswers = {
+  202: "Accepted: durable in Kafka (acks=all). `Location` is the submission's `$status`; the body an informational OperationOutcome.",
+  200: "A repeat (same client and Idempotency-Key, else the same Bundle.identifier / resource identifier / id): the first submission's `Location`, not published again.",
+  400: 'Malformed JSON, not FHIR R4, nested too deep, or a body of another type than the path.',
+  401: 'Missing or invalid token, or a bearer token from a client registered to require DPoP (`WWW-Authenticate` says why).',
+  403: 'Scope `knutepunkt:ingest.write` missing, or the authorization register does not let this client write for this municipality.',
+  404: 'Unknown resource type, or a municipality that is not connected (organisation number with a wrong check digit included).',
+  413: 'Body over 1 MiB.',
+  415: 'Content-Type other than application/fhir+json or application/json.',
+  422: 'Valid FHIR that breaks the rules: a Bundle type not taken, a national identity number with a bad checksum, a synthetic number in production or a real one in test.',
+  429: "Over the client's registered rate; `Retry-After` says when to try again.",
+  503: 'Kafka unavailable; nothing was kept. `Retry-After` says when to try again.',
+} as const;
+
+const fhirBody = ApiBody({
+  description: 'The FHIR R4 resource as JSON, exactly as the vendor system sends it.',
+  schema: { type: 'object', properties: { resourceType: { type: 'string' } } },
+});
+const vendorHeaders = [
+  ApiHeader({
+    name: 'nhn-source-system',
+    required: false,
+    description: "The vendor's system name.",
+  }),
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes a retry of the same submission a repeat (200) instead of a new one.',
+  }),
+];
+
+function fhirBodyAndHeaders(): MethodDecorator {
+  return applyDecorators(fhirBody, ...vendorHeaders);
+}
+
 /** JFT WriteAPI's resource types. */
 const jftWriteTypes = new Set(['Bundle', 'Composition', 'MedicationDispense']);
 
@@ -25,6 +78,7 @@ const jftWriteTypes = new Set(['Bundle', 'Composition', 'MedicationDispense']);
  * The vendor API (DESIGN.md "Ingest — vendor API") and its VKP and JFT aliases: translate
  * HTTP, delegate to the one handler, translate back.
  */
+@ApiTags('vendor API')
 @Controller()
 @UseGuards(AuthGuard)
 export class SubmitSubmissionHttpController {
@@ -37,6 +91,11 @@ export class SubmitSubmissionHttpController {
 
   @Post('fhir/:orgnr/:type')
   @RequireScopes(Scopes.IngestWrite)
+  @ApiOperation({ summary: 'Submit a welfare-technology event (VKP interface I1)' })
+  @ApiParam({ name: 'orgnr', description: "The municipality's organisation number (9 digits)." })
+  @ApiParam({ name: 'type', enum: [...submissionResourceTypes] })
+  @fhirBodyAndHeaders()
+  @ApiAnswers(submitAnswers)
   async submit(
     @Param('orgnr') orgnr: string,
     @Param('type') type: string,
@@ -49,6 +108,10 @@ export class SubmitSubmissionHttpController {
   /** VKP R4's path (DESIGN.md "Drop-in compatibility"): a vendor switches by its base URL. */
   @Post('epj/r4/:orgnr/bundle')
   @RequireScopes(Scopes.IngestWrite)
+  @ApiOperation({ summary: 'VKP R4 alias of POST /fhir/{orgnr}/Bundle' })
+  @ApiParam({ name: 'orgnr', description: "The municipality's organisation number (9 digits)." })
+  @fhirBodyAndHeaders()
+  @ApiAnswers(submitAnswers)
   async submitVkpBundle(
     @Param('orgnr') orgnr: string,
     @Req() request: FastifyRequest,
@@ -60,6 +123,15 @@ export class SubmitSubmissionHttpController {
   /** JFT's WriteAPI: the municipality is the token's `orgnr_parent`. */
   @Post('v1/:type')
   @RequireScopes(Scopes.IngestWrite)
+  @ApiOperation({
+    summary: "JFT WriteAPI alias: the municipality is the token's orgnr_parent claim",
+  })
+  @ApiParam({ name: 'type', enum: ['Bundle', 'Composition', 'MedicationDispense'] })
+  @fhirBodyAndHeaders()
+  @ApiAnswers({
+    ...submitAnswers,
+    403: `${submitAnswers[403]} Also: the token carries no orgnr_parent.`,
+  })
   async submitJft(
     @Param('type') type: string,
     @Req() request: FastifyRequest,
@@ -134,6 +206,16 @@ export class SubmitSubmissionHttpController {
 
   @Get('fhir/:orgnr/:type/:submissionId/$status')
   @RequireScopes(Scopes.IngestWrite)
+  @ApiOperation({
+    summary:
+      "A submission's lifecycle: the time each stage was reached, null where not (a superset of JFT's status body)",
+  })
+  @ApiAnswers({
+    200: '`{ submissionId, orgnr, resourceType, registered, normalized, consented, withheld, delivered, read, journaled, failed, reason, … }`',
+    401: 'Missing or invalid token.',
+    403: 'Scope `knutepunkt:ingest.write` missing.',
+    404: "No such submission for this client (the same answer whether it does not exist or is another client's).",
+  })
   async status(
     @Param('orgnr') orgnr: string,
     @Param('submissionId') submissionId: string,
