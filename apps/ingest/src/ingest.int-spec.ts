@@ -31,6 +31,7 @@ const bodies: Record<string, Record<string, unknown>> = {
   MedicationDispense: {
     resourceType: 'MedicationDispense',
     status: 'completed',
+    medicationCodeableConcept: { text: 'Paracet 500 mg' },
     subject,
     whenHandedOver: '2026-11-28T08:00:00+01:00',
   },
@@ -344,6 +345,40 @@ describe('ingest vendor API against the real stack', () => {
       return status['normalized'] === '2026-11-28T10:00:01.000Z' ? status : undefined;
     });
     expect(projected['consented']).toBeNull();
+  });
+
+  it('repairs structural slips and says so in warning issues, and refuses broken FHIR with every problem', async () => {
+    const slipped = {
+      ...bodies['Observation'],
+      id: '',
+      code: { coding: { system: 'http://loinc.org', code: '8867-4' } },
+    };
+    const repaired = await post('Observation', JSON.stringify(slipped), {
+      'idempotency-key': randomUUID(),
+    });
+    expect(repaired.status).toBe(202);
+    const outcome = (await repaired.json()) as {
+      issue: { severity: string; expression?: string[]; details?: { text?: string } }[];
+    };
+    // In document order: `code` comes before `id` in this body.
+    expect(outcome.issue.filter((i) => i.severity === 'warning')).toEqual([
+      expect.objectContaining({
+        expression: ['Observation.code.coding'],
+        details: expect.objectContaining({ text: 'REPAIR.SINGLE_TO_ARRAY' }) as unknown,
+      }),
+      expect.objectContaining({
+        expression: ['Observation.id'],
+        details: expect.objectContaining({ text: 'REPAIR.EMPTY_STRING_REMOVED' }) as unknown,
+      }),
+    ]);
+
+    const broken = { ...bodies['Observation'], status: undefined, valueQuantity: { value: 'x' } };
+    const refused = await post('Observation', JSON.stringify(broken));
+    expect(refused.status).toBe(400);
+    const problems = (await refused.json()) as { issue: { expression?: string[] }[] };
+    expect(problems.issue.map((i) => i.expression?.[0])).toEqual(
+      expect.arrayContaining(['Observation.status', 'Observation.value[x].value']),
+    );
   });
 
   describe('drop-in paths of the national hub', () => {

@@ -36,3 +36,8 @@ export {
   type SubmissionResourceType,
   type AcceptedBundleType,
 } from './vendor-submissions';
+export { repairStructure } from './structure/repair';
+export type { Repair, RepairCode } from './structure/repair';
+export { validateStructure } from './structure/validate';
+export type { StructureErrorCode } from './structure/validate';
+export { ensureFhirDefinitions } from './structure/definitions';

@@ -115,6 +115,8 @@ export interface CodedError<Code extends string = string> {
   readonly expression?: string;
   /** When to retry, where it depends on the case (a client's own rate); else the mapping's. */
   readonly retryAfterSeconds?: number;
+  /** Further problems of the same kind, each its own issue (e.g. every structural error). */
+  readonly more?: readonly { readonly message: string; readonly expression?: string }[];
 }
 
 /** A status, headers and OperationOutcome body, ready for any HTTP framework to send. */
@@ -141,14 +143,19 @@ export function errorAnswer<Code extends string>(
       ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
     },
     body: operationOutcome([
-      {
-        severity: 'error',
-        code: m.fhirCode,
-        vkpCode: m.vkpCode,
-        errorCode: error.code,
-        diagnostics: error.message,
-        ...(error.expression === undefined ? {} : { expression: error.expression }),
-      },
+      issueOf(error),
+      ...(error.more ?? []).map((problem) => issueOf({ code: error.code, ...problem })),
     ]),
   };
+
+  function issueOf(problem: CodedError<Code>): OutcomeIssue {
+    return {
+      severity: 'error',
+      code: m.fhirCode,
+      vkpCode: m.vkpCode,
+      errorCode: problem.code,
+      diagnostics: problem.message,
+      ...(problem.expression === undefined ? {} : { expression: problem.expression }),
+    };
+  }
 }

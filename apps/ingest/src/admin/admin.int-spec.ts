@@ -244,4 +244,39 @@ describe('admin API and the authorization register, against the real stack', () 
       await audit.close();
     }
   });
+
+  it('refuses a structural slip from a client registered as strict, which others get repaired', async () => {
+    const orgnr = freshOrgnr();
+    expect((await put(`municipalities/${orgnr}`, { name: 'Strict' })).status).toBe(201);
+    const strict = uniqueName('strict-vendor');
+    const lenient = uniqueName('lenient-vendor');
+    for (const [clientId, isStrict] of [
+      [strict, true],
+      [lenient, false],
+    ] as const)
+      expect(
+        (
+          await put(`clients/${clientId}`, {
+            name: clientId,
+            kind: 'vendor',
+            municipalities: [orgnr],
+            strict: isStrict,
+          })
+        ).status,
+      ).toBe(201);
+    const slipped = JSON.stringify({ ...JSON.parse(observation), id: '' });
+    const post = async (clientId: string) =>
+      fetch(`${service.url}/fhir/${orgnr}/Observation`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await issueToken({ sub: clientId, scope: 'knutepunkt:ingest.write' })}`,
+          'content-type': 'application/fhir+json',
+        },
+        body: slipped,
+      });
+    const refused = await post(strict);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('INGEST.STRUCTURAL_SLIP');
+    expect((await post(lenient)).status).toBe(202);
+  });
 });

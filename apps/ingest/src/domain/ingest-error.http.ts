@@ -7,6 +7,8 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   'INGEST.MALFORMED_JSON': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.NOT_FHIR': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.TOO_DEEP': { status: 400, fhirCode: 'too-costly', vkpCode: '2.4' },
+  'INGEST.INVALID_STRUCTURE': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
+  'INGEST.STRUCTURAL_SLIP': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.RESOURCE_TYPE_MISMATCH': { status: 400, fhirCode: 'invalid', vkpCode: '2.4' },
   'INGEST.BAD_IDEMPOTENCY_KEY': { status: 400, fhirCode: 'value', vkpCode: '2' },
   'INGEST.UNKNOWN_TYPE': { status: 404, fhirCode: 'not-supported', vkpCode: '2' },

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   acceptedBundleTypes,
   isSubmissionResourceType,
+  repairStructure,
+  validateStructure,
+  type Repair,
   submissionResourceTypes,
   type SubmissionResourceType,
 } from '@knutepunkt/fhir';
@@ -85,6 +88,38 @@ export function parseSubmission(
     });
   }
   return ok({ type: pathType, resource, contentHash: contentHash(body) });
+}
+
+/**
+ * FHIR R4 structure and cardinality: slips vendors make (a single value for a list, empty
+ * strings) are repaired in place and returned as warnings — or refused when the client is
+ * registered as strict — then every remaining structural error is refused at once, each as
+ * its own issue.
+ */
+export function checkStructure(
+  resource: FhirJson,
+  strict: boolean,
+): Result<readonly Repair[], IngestError> {
+  const repairs = repairStructure(resource);
+  const [firstRepair, ...otherRepairs] = repairs;
+  if (strict && firstRepair) {
+    return err({
+      code: 'INGEST.STRUCTURAL_SLIP',
+      message: `${firstRepair.message} This client is registered as strict, so nothing is repaired.`,
+      expression: firstRepair.expression,
+      more: otherRepairs,
+    });
+  }
+  const [first, ...others] = validateStructure(resource);
+  if (first) {
+    return err({
+      code: 'INGEST.INVALID_STRUCTURE',
+      message: first.message,
+      ...(first.expression === undefined ? {} : { expression: first.expression }),
+      more: others,
+    });
+  }
+  return ok(repairs);
 }
 
 export function contentHash(body: string): string {

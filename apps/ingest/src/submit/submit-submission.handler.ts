@@ -7,11 +7,11 @@ import {
 import type { AuthorizationRegister } from '@knutepunkt/auth';
 import { checkIdentityNumbers } from '../domain/identity-numbers';
 import { RateLimiter } from '../domain/rate-limit';
-import type { AcceptedSubmission } from '@knutepunkt/schemas';
+import type { AcceptedSubmission, Client, RepairWarning } from '@knutepunkt/schemas';
 import { dedupeKey } from '../domain/dedupe-key';
 import type { IngestError } from '../domain/ingest-error';
 import { err, ok, type Result } from '../domain/result';
-import { parseSubmission } from '../domain/submission';
+import { checkStructure, parseSubmission } from '../domain/submission';
 import type { RegisteredSubmission, SubmissionStore } from '../persistence/submission-store';
 
 export interface SubmitCommand {
@@ -31,6 +31,8 @@ export interface Submitted {
   /** `created`: published now (202); `repeat`: the first submission's answer (200). */
   readonly kind: 'created' | 'repeat';
   readonly submission: RegisteredSubmission;
+  /** Structural slips repaired in this request, for the answer's warning issues. */
+  readonly warnings: readonly RepairWarning[];
 }
 
 /** Publishes an accepted submission; resolves only once Kafka acknowledged it (acks=all). */
@@ -71,6 +73,8 @@ export class SubmitSubmissionHandler {
     if (!admitted.ok) return admitted;
     const parsed = parseSubmission(command.pathType, command.body);
     if (!parsed.ok) return parsed;
+    const repairs = checkStructure(parsed.value.resource, admitted.value.strict);
+    if (!repairs.ok) return repairs;
     const identities = checkIdentityNumbers(parsed.value.resource, this.environment);
     if (!identities.ok) return identities;
     const key = dedupeKey(parsed.value, command.idempotencyKey);
@@ -95,7 +99,11 @@ export class SubmitSubmissionHandler {
       patientKey: firstIdentifier
         ? this.patientKey({ orgnr: command.orgnr, identifier: firstIdentifier })
         : null,
-      warnings: [],
+      warnings: repairs.value.map((r) => ({
+        code: r.code,
+        message: r.message,
+        expression: r.expression,
+      })),
     };
     try {
       const outcome = await this.store.registerOnce(
@@ -112,7 +120,7 @@ export class SubmitSubmissionHandler {
             throw new PublishFailed({ cause: error });
           }),
       );
-      return ok(outcome);
+      return ok({ ...outcome, warnings: record.warnings });
     } catch (error) {
       if (error instanceof PublishFailed) {
         return err({
@@ -130,7 +138,7 @@ export class SubmitSubmissionHandler {
    * with a DPoP-bound token when it is registered to require one, and within its rate. The
    * service is not known before normalization; the normalizer checks it (docs/adr/0011).
    */
-  private admit(command: SubmitCommand, now: Date): Result<void, IngestError> {
+  private admit(command: SubmitCommand, now: Date): Result<Client, IngestError> {
     const verdict = this.register.mayWrite(command.clientId, command.orgnr);
     if (!verdict.ok) {
       return err(
@@ -153,7 +161,7 @@ export class SubmitSubmissionHandler {
         message: `Over this client's rate of ${String(client.ratePerSecond)} requests per second.`,
         retryAfterSeconds: rate.retryAfterSeconds,
       });
-    return ok(undefined);
+    return ok(client);
   }
 }
 

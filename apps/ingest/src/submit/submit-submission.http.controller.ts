@@ -20,7 +20,7 @@ import {
   RequireScopes,
   sendAnswer,
 } from '@knutepunkt/service';
-import { informationalOutcome, submissionResourceTypes } from '@knutepunkt/fhir';
+import { operationOutcome, submissionResourceTypes } from '@knutepunkt/fhir';
 import { ingestErrorAnswer } from '../domain/ingest-error.http';
 import type { SubmissionStore } from '../persistence/submission-store';
 import { submissionStatus } from '../status/submission-status';
@@ -37,9 +37,9 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 const submitAnswers = {
-  202: "Accepted: durable in Kafka (acks=all). `Location` is the submission's `$status`; the body an informational OperationOutcome.",
+  202: "Accepted: durable in Kafka (acks=all). `Location` is the submission's `$status`; the body an informational OperationOutcome, with a `warning` issue for each structural slip that was repaired (a single value for a list, an empty string).",
   200: "A repeat (same client and Idempotency-Key, else the same Bundle.identifier / resource identifier / id): the first submission's `Location`, not published again.",
-  400: 'Malformed JSON, not FHIR R4, nested too deep, or a body of another type than the path.',
+  400: 'Malformed JSON; not FHIR R4 (structure and cardinality, one issue per problem); nested too deep; a body of another type than the path; or a structural slip from a client registered as strict.',
   401: 'Missing or invalid token, or a bearer token from a client registered to require DPoP (`WWW-Authenticate` says why).',
   403: 'Scope `knutepunkt:ingest.write` missing, or the authorization register does not let this client write for this municipality.',
   404: 'Unknown resource type, or a municipality that is not connected (organisation number with a wrong check digit included).',
@@ -189,18 +189,31 @@ export class SubmitSubmissionHttpController {
       sendAnswer(reply, ingestErrorAnswer(result.error));
       return;
     }
-    const { kind, submission } = result.value;
+    const { kind, submission, warnings } = result.value;
     const location = statusPath(submission.orgnr, submission.resourceType, submission.submissionId);
     void reply
       .status(kind === 'created' ? 202 : 200)
       .header('location', location)
       .type('application/fhir+json')
       .send(
-        informationalOutcome(
-          kind === 'created'
-            ? `Accepted as submission ${submission.submissionId}; follow its progress at ${location}.`
-            : `Already received as submission ${submission.submissionId}; not published again.`,
-        ),
+        operationOutcome([
+          {
+            severity: 'information',
+            code: 'informational',
+            diagnostics:
+              kind === 'created'
+                ? `Accepted as submission ${submission.submissionId}; follow its progress at ${location}.`
+                : `Already received as submission ${submission.submissionId}; not published again.`,
+          },
+          // Repaired slips, as VKP reports them: the vendor should fix them at the source.
+          ...warnings.map((w) => ({
+            severity: 'warning' as const,
+            code: 'structure' as const,
+            diagnostics: w.message,
+            errorCode: w.code,
+            ...(w.expression === null ? {} : { expression: w.expression }),
+          })),
+        ]),
       );
   }
 
