@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -10,8 +10,9 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { parse as parseYaml } from 'yaml';
 import { appNames, type AppName } from '@knutepunkt/schemas';
-import { chartDir, helmLint, helmTemplate, readToolVersions } from './helm';
+import { chartDir, helmLint, helmTemplate, readToolVersions, repoRoot } from './helm';
 import { KubernetesSchemas } from './kubernetes-schemas';
 import { objectId, ofKind, type KubernetesObject } from './manifests';
 import { ciValuesFiles, renderChart, type CiValuesFile } from './render';
@@ -444,23 +445,57 @@ describe('autoscaling', () => {
 });
 
 describe('monitoring', () => {
-  it('alerts when a service is down and when it dead-letters, with the services’ metric names', () => {
+  /** The rules of deploy/prometheus/ (the source the chart's copy is made from). */
+  interface SourceRule {
+    readonly alert?: string;
+    readonly record?: string;
+    readonly expr: string;
+    readonly for?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  }
+  const source = parseYaml(
+    readFileSync(path.join(repoRoot, 'deploy/prometheus/rules/knutepunkt.rules.yaml'), 'utf8'),
+  ) as { groups: { name: string; rules: SourceRule[] }[] };
+  const rulesOf = (objects: readonly KubernetesObject[]): SourceRule[] => {
+    const [rule] = ofKind<IPrometheusRule>(objects, 'PrometheusRule');
+    return (rule?.spec.groups ?? []).flatMap((group) => group.rules ?? []) as SourceRule[];
+  };
+
+  it('renders the rules of deploy/prometheus/, scoped to the release, with the runbook base', () => {
     const objects = manifests('ci/managed-values.yaml');
     const [rule] = ofKind<IPrometheusRule>(objects, 'PrometheusRule');
-    const rules = (rule?.spec.groups ?? []).flatMap((group) => group.rules ?? []);
+    expect(rule?.spec.groups?.map((group) => group.name)).toEqual(
+      source.groups.map((group) => group.name),
+    );
+    const rendered = rulesOf(objects);
+    const expected = source.groups.flatMap((group) => group.rules);
+    expect(rendered.map((r) => r.alert ?? r.record)).toEqual(
+      expected.map((r) => r.alert ?? r.record),
+    );
+    rendered.forEach((r, index) => {
+      const original = expected[index]!;
+      // Only `up{job=…}` gains the release namespace; every other expression is the source's.
+      expect(r.expr).toBe(original.expr.replaceAll('up{job=', 'up{namespace="knutepunkt", job='));
+      expect(r.labels).toEqual(original.labels);
+      if (r.alert) {
+        expect(r.annotations?.['runbook_url']).toBe(
+          `https://runbooks.knutepunkt.example.net/${r.alert}.md`,
+        );
+        expect(r.labels?.['severity']).toMatch(/^(critical|warning)$/);
+      }
+    });
     for (const app of appNames) {
-      const down = rules.find(
+      const down = rendered.find(
         (r) => r.alert === 'KnutepunktServiceDown' && r.labels?.['app'] === app,
       );
-      expect(String(down?.expr)).toContain(`up{namespace="knutepunkt", job="${app}"}`);
-      const dlq = rules.find(
-        (r) => r.alert === 'KnutepunktDLQNotEmpty' && r.labels?.['app'] === app,
-      );
-      const metric = `knutepunkt_${app.replace(/-/g, '_')}_kafka_messages_failed_total`;
-      expect(String(dlq?.expr)).toContain(
-        `${metric}{namespace="knutepunkt", outcome="dead_lettered"}`,
-      );
+      expect(down?.expr).toContain(`up{namespace="knutepunkt", job="${app}"}`);
+      expect(down?.for).toBe('5m');
     }
+    const dlq = rendered.find((r) => r.alert === 'KnutepunktDLQNotEmpty');
+    expect(dlq?.expr).toContain(
+      '{__name__=~"knutepunkt_.+_kafka_messages_failed_total", outcome=~"dead_lettered|undecodable"}',
+    );
     const monitor = objects.find((object) => object.kind === 'ServiceMonitor');
     // The alerts select `job=<app>`: the ServiceMonitor must name jobs after the component.
     expect(monitor?.['spec']).toMatchObject({
@@ -469,26 +504,76 @@ describe('monitoring', () => {
     });
   });
 
-  it('renders no monitoring objects unless asked', () => {
+  it('leaves out the down alert of a service the release does not deploy', () => {
+    const objects = renderChart({
+      valuesFiles: ['ci/managed-values.yaml'],
+      set: ['services.audit.enabled=false', 'prometheusRule.serviceDownFor=10m'],
+      releaseName,
+    });
+    const down = rulesOf(objects).filter((r) => r.alert === 'KnutepunktServiceDown');
+    expect(down.map((r) => r.labels?.['app'])).toEqual(appNames.filter((app) => app !== 'audit'));
+    expect(down.map((r) => r.for)).toEqual(down.map(() => '10m'));
+  });
+
+  it('keeps the repository runbook paths when no runbook base is set', () => {
+    const objects = renderChart({
+      valuesFiles: ['ci/minimal-values.yaml'],
+      set: ['prometheusRule.enabled=true'],
+      releaseName,
+    });
+    const alerts = rulesOf(objects).filter((r) => r.alert);
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const alert of alerts) {
+      expect(alert.annotations?.['runbook_url']).toBe(`docs/runbooks/${String(alert.alert)}.md`);
+    }
+  });
+
+  it('renders no ServiceMonitor or PrometheusRule unless asked', () => {
     const kinds = manifests('ci/minimal-values.yaml').map((object) => object.kind);
     expect(kinds).not.toContain('ServiceMonitor');
     expect(kinds).not.toContain('PrometheusRule');
-    expect(kinds).not.toContain('ConfigMap');
   });
 
-  it('turns each dashboards/*.json into a ConfigMap for the Grafana sidecar', () => {
+  it('turns each dashboard of deploy/grafana/dashboards/ into a ConfigMap for the Grafana sidecar', () => {
+    const dashboardsDir = path.join(repoRoot, 'deploy/grafana/dashboards');
+    const files = readdirSync(dashboardsDir).filter((name) => name.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    const maps = ofKind<IConfigMap>(manifests('ci/minimal-values.yaml'), 'ConfigMap');
+    expect(maps.map((map) => map.metadata?.name).sort()).toEqual(
+      files.map((file) => componentName(`dashboard-${file.replace(/\.json$/, '')}`)).sort(),
+    );
+    for (const file of files) {
+      const map = maps.find((m) => m.data?.[file] !== undefined);
+      expect(map?.metadata?.labels?.['grafana_dashboard']).toBe('1');
+      // The chart's copy is the committed dashboard (tools/ops checks the copy is current).
+      expect(map?.data?.[file]).toBe(
+        readFileSync(path.join(dashboardsDir, file), 'utf8').trimEnd(),
+      );
+    }
+    const off = renderChart({
+      valuesFiles: ['ci/minimal-values.yaml'],
+      set: ['dashboards.enabled=false'],
+      releaseName,
+    });
+    expect(off.map((object) => object.kind)).not.toContain('ConfigMap');
+  });
+
+  it('names a dashboard ConfigMap after its file', () => {
     const copy = mkdtempSync(path.join(tmpdir(), 'knutepunkt-chart-'));
     try {
       const chart = path.join(copy, 'knutepunkt');
       cpSync(chartDir, chart, { recursive: true });
+      const dashboards = path.join(chart, 'dashboards');
+      for (const name of readdirSync(dashboards)) {
+        if (name.endsWith('.json')) rmSync(path.join(dashboards, name));
+      }
       const dashboard = JSON.stringify({ title: 'Knutepunkt overview', panels: [] });
-      writeFileSync(path.join(chart, 'dashboards', 'Knutepunkt Overview.json'), dashboard);
+      writeFileSync(path.join(dashboards, 'Knutepunkt Overview.json'), dashboard);
       const objects = renderChart({ chart, valuesFiles: ['ci/minimal-values.yaml'], releaseName });
       const maps = ofKind<IConfigMap>(objects, 'ConfigMap');
       expect(maps.map((map) => map.metadata?.name)).toEqual([
         componentName('dashboard-knutepunkt-overview'),
       ]);
-      expect(maps[0]?.metadata?.labels?.['grafana_dashboard']).toBe('1');
       expect(maps[0]?.data).toEqual({ 'Knutepunkt Overview.json': dashboard });
     } finally {
       rmSync(copy, { recursive: true, force: true });
