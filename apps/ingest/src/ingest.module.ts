@@ -20,6 +20,7 @@ import { PostgresSubmissionStore, type SubmissionStore } from './persistence/sub
 import { StatusProjectionHandler } from './status/status-projection.handler';
 import { SubmitSubmissionHandler } from './submit/submit-submission.handler';
 import { SubmitSubmissionHttpController } from './submit/submit-submission.http.controller';
+import { IngestMetrics } from './ingest-metrics';
 import { MetadataHttpController } from './submit/metadata.http.controller';
 import { refusalAudit } from './submit/refusal-audit';
 import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
@@ -45,6 +46,11 @@ function databaseOf(runtime: ServiceRuntime) {
     ...httpApiProviders,
     authorizationRegisterProvider,
     { provide: REFUSAL_AUDIT, inject: [SERVICE_RUNTIME], useFactory: refusalAudit },
+    {
+      provide: IngestMetrics,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime) => new IngestMetrics(runtime.metrics),
+    },
     {
       provide: REGISTER_STORE,
       inject: [SERVICE_RUNTIME],

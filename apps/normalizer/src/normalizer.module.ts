@@ -6,6 +6,7 @@ import {
   type ServiceRuntime,
 } from '@knutepunkt/service';
 import type { NormalizeContext } from './domain';
+import { NormalizerMetrics } from './normalizer-metrics';
 import { NormalizeAcceptedHandler } from './normalize/normalize-accepted.handler';
 import { NORMALIZE_CONTEXT } from './tokens';
 
@@ -14,6 +15,11 @@ import { NORMALIZE_CONTEXT } from './tokens';
   controllers: [NormalizeAcceptedHandler],
   providers: [
     authorizationRegisterProvider,
+    {
+      provide: NormalizerMetrics,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime) => new NormalizerMetrics(runtime.metrics),
+    },
     {
       provide: NORMALIZE_CONTEXT,
       inject: [SERVICE_RUNTIME],

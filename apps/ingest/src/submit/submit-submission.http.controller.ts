@@ -24,6 +24,7 @@ import { operationOutcome, submissionResourceTypes } from '@knutepunkt/fhir';
 import { ingestErrorAnswer } from '../domain/ingest-error.http';
 import type { SubmissionStore } from '../persistence/submission-store';
 import { submissionStatus } from '../status/submission-status';
+import { IngestMetrics } from '../ingest-metrics';
 import { REFUSAL_AUDIT, SUBMISSION_STORE } from '../tokens';
 import type { RefusedSubmission } from './refusal-audit';
 import { SubmitSubmissionHandler } from './submit-submission.handler';
@@ -85,6 +86,7 @@ export class SubmitSubmissionHttpController {
   constructor(
     @Inject(SubmitSubmissionHandler) private readonly handler: SubmitSubmissionHandler,
     @Inject(SUBMISSION_STORE) private readonly store: SubmissionStore,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(REFUSAL_AUDIT)
     private readonly auditRefusal: (refused: RefusedSubmission) => Promise<void>,
   ) {}
@@ -180,6 +182,7 @@ export class SubmitSubmissionHttpController {
       requestId: request.id,
     });
     if (!result.ok) {
+      this.metrics.refused(principal.clientId, orgnr, result.error.code);
       await this.auditRefusal({
         orgnr,
         actor: actorOf(principal, 'vendor', header(request, 'nhn-source-system') ?? null),
@@ -189,6 +192,7 @@ export class SubmitSubmissionHttpController {
       sendAnswer(reply, ingestErrorAnswer(result.error));
       return;
     }
+    this.metrics.accepted(principal.clientId, orgnr);
     const { kind, submission, warnings } = result.value;
     const location = statusPath(submission.orgnr, submission.resourceType, submission.submissionId);
     void reply

@@ -13,6 +13,7 @@ import {
   Topics,
   type AcceptedSubmission,
   type StatusChange,
+  type WelfareEvent,
 } from '@knutepunkt/schemas';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
 import { vkpOutcome } from '@knutepunkt/fhir';
@@ -23,6 +24,7 @@ import {
   type ServiceRuntime,
 } from '@knutepunkt/service';
 import { normalizeSubmission, type NormalizeContext } from '../domain';
+import { NormalizerMetrics } from '../normalizer-metrics';
 import { NORMALIZE_CONTEXT } from '../tokens';
 
 /**
@@ -44,12 +46,14 @@ export class NormalizeAcceptedHandler {
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     @Inject(NORMALIZE_CONTEXT) private readonly context: NormalizeContext,
     @Inject(AUTHORIZATION_REGISTER) private readonly register: AuthorizationRegister,
+    @Inject(NormalizerMetrics) private readonly metrics: NormalizerMetrics,
   ) {}
 
   @EventPattern(Topics.accepted.name)
   async normalize(@Payload() batch: ConsumedBatch<AcceptedSubmission>): Promise<void> {
     const { serde, producer } = this.runtime;
     const out: OutgoingMessage[] = [];
+    const produced: WelfareEvent[] = [];
     const now = Date.now();
     for (const message of batch) {
       const submission = message.payload;
@@ -83,6 +87,7 @@ export class NormalizeAcceptedHandler {
             );
             continue;
           }
+          produced.push(event);
           const topic = normalizedTopicFor(event.urgent);
           out.push({
             topic: topic.name,
@@ -123,6 +128,7 @@ export class NormalizeAcceptedHandler {
       );
     }
     await producer.send(out);
+    for (const event of produced) this.metrics.produced(event);
   }
 
   private status(
