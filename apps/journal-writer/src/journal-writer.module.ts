@@ -1,5 +1,134 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { AuthorizationRegister } from '@knutepunkt/auth';
+import { loadConfig } from '@knutepunkt/config';
+import {
+  AUTHORIZATION_REGISTER,
+  authorizationRegisterProvider,
+  httpApiProviders,
+  patientKeyDeriver,
+  SERVICE_RUNTIME,
+  type ServiceRuntime,
+} from '@knutepunkt/service';
+import type { PatientKeyOf } from './domain';
+import { AcknowledgeEntryHandler } from './epj/acknowledge-entry.handler';
+import { EpjHttpController } from './epj/epj.http.controller';
+import { EpjHttpSetup } from './epj/epj-http.setup';
+import { SearchEntriesHandler } from './epj/search-entries.handler';
+import { JournalMetrics } from './journal-metrics';
+import { journalWriterEnv } from './journal-writer.config';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { PostgresJournalStore, type JournalStore } from './persistence/journal-store';
+import { JOURNAL_STORE, PATIENT_KEY_OF } from './tokens';
+import { EpjTopics } from './write/epj-topics';
+import { WriteJournalEntriesHandler } from './write/write-journal-entries.handler';
+
+/** Starts the relay's sweep with the app and stops it before the producer disconnects. */
+class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
+  constructor(@Inject(OutboxRelay) private readonly relay: OutboxRelay) {}
+
+  onModuleInit(): void {
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+}
 
 /** journal-writer: journal entries per municipality, published on its EPJ topic and served by the EPJ read API. */
-@Module({})
+@Module({
+  controllers: [WriteJournalEntriesHandler, EpjHttpController],
+  providers: [
+    EpjHttpSetup,
+    ...httpApiProviders,
+    authorizationRegisterProvider,
+    RelayLifecycle,
+    {
+      provide: JOURNAL_STORE,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime): JournalStore => {
+        if (!runtime.dataSource) throw new Error('journal-writer runs with its database');
+        return new PostgresJournalStore(runtime.dataSource);
+      },
+    },
+    {
+      provide: PATIENT_KEY_OF,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime): PatientKeyOf => {
+        const derive = patientKeyDeriver(runtime);
+        return (orgnr, identifier) => derive({ orgnr, identifier });
+      },
+    },
+    {
+      provide: OutboxRelay,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime): OutboxRelay => {
+        if (!runtime.dataSource) throw new Error('journal-writer runs with its database');
+        const config = loadConfig(journalWriterEnv, runtime.envSource);
+        return new OutboxRelay(runtime.dataSource, runtime.producer, runtime.logger, {
+          batchSize: config.JOURNAL_OUTBOX_BATCH_SIZE,
+          sweepIntervalMs: config.JOURNAL_OUTBOX_SWEEP_INTERVAL_MS,
+        });
+      },
+    },
+    {
+      provide: EpjTopics,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime) => new EpjTopics(runtime),
+    },
+    {
+      provide: JournalMetrics,
+      inject: [SERVICE_RUNTIME, JOURNAL_STORE],
+      useFactory: (runtime: ServiceRuntime, store: JournalStore) =>
+        new JournalMetrics(runtime.metrics, () => store.oldestUnacknowledged()),
+    },
+    {
+      provide: SearchEntriesHandler,
+      inject: [
+        SERVICE_RUNTIME,
+        JOURNAL_STORE,
+        AUTHORIZATION_REGISTER,
+        PATIENT_KEY_OF,
+        OutboxRelay,
+        JournalMetrics,
+      ],
+      useFactory: (
+        runtime: ServiceRuntime,
+        store: JournalStore,
+        register: AuthorizationRegister,
+        patientKeyOf: PatientKeyOf,
+        relay: OutboxRelay,
+        metrics: JournalMetrics,
+      ) =>
+        new SearchEntriesHandler({
+          store,
+          register,
+          patientKeyOf,
+          serde: runtime.serde,
+          relay,
+          metrics,
+          logger: runtime.logger,
+        }),
+    },
+    {
+      provide: AcknowledgeEntryHandler,
+      inject: [SERVICE_RUNTIME, JOURNAL_STORE, AUTHORIZATION_REGISTER, OutboxRelay, JournalMetrics],
+      useFactory: (
+        runtime: ServiceRuntime,
+        store: JournalStore,
+        register: AuthorizationRegister,
+        relay: OutboxRelay,
+        metrics: JournalMetrics,
+      ) =>
+        new AcknowledgeEntryHandler({
+          store,
+          register,
+          serde: runtime.serde,
+          relay,
+          metrics,
+          logger: runtime.logger,
+        }),
+    },
+  ],
+})
 export class JournalWriterModule {}

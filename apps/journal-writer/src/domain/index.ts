@@ -17,3 +17,34 @@ export {
 } from './journal-composition';
 export { escapeXml, narrativeDiv } from './xhtml';
 export { norwayTimeZone, osloDateAndTime, osloTimeRelativeTo } from './oslo-time';
+export {
+  type JournalEntryContext,
+  type JournalEntryDraft,
+  type JournalEntryResult,
+  entryIdOf,
+  journalEntryOf,
+  journalWriterAuthor,
+} from './journal-entry';
+export {
+  type EntrySearch,
+  type EntryStatus,
+  type PatientKeyOf,
+  type SearchFilters,
+  type SearchInput,
+  decodeCursor,
+  defaultCount,
+  encodeCursor,
+  entryStatuses,
+  maxCount,
+  parseEntrySearch,
+} from './entry-search';
+export { type EpjError, type EpjErrorCode, type EpjResult, epjFail } from './epj-error';
+export { epjErrorAnswer } from './epj-error.http';
+export {
+  type FoundEntry,
+  type SearchPage,
+  compositionUrl,
+  journalStatusSystem,
+  searchBundle,
+} from './search-bundle';
+export { formMediaType, jsonMediaTypes, mediaTypeOf, searchParametersOf } from './search-body';

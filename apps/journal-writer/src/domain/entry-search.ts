@@ -1,0 +1,281 @@
+/**
+ * The EPJ read API's search (DESIGN.md "EPJ read API"): parameters from the body (JSON or
+ * form), never an identifier from the URL, and the opaque cursor of the `next` link. Pure.
+ *
+ * The cursor carries the filters and the position (the store's sequence of the last entry
+ * returned), so following `next` links continues the same search: entries are returned in the
+ * order the store committed them, and a position never moves back, so a chain of `next` links
+ * neither skips nor repeats an entry while new entries arrive.
+ */
+import type { Identifier } from '@knutepunkt/schemas';
+import { type EpjResult, epjFail } from './epj-error';
+
+export const entryStatuses = ['unread', 'read', 'journaled'] as const;
+/** unread: never returned by a search; read: returned, not acknowledged; journaled: acknowledged. */
+export type EntryStatus = (typeof entryStatuses)[number];
+
+export const defaultCount = 50;
+export const maxCount = 500;
+
+export interface SearchFilters {
+  /** `_lastUpdated=gt<instant>`: entries whose meta.lastUpdated is after it (epoch ms). */
+  readonly lastUpdatedAfter: number | null;
+  readonly status: EntryStatus | null;
+  /** The patient key of the `patient` parameter's identifier; never the identifier itself. */
+  readonly patientKey: string | null;
+}
+
+export interface EntrySearch {
+  readonly orgnr: string;
+  readonly filters: SearchFilters;
+  /** Continue after this store sequence (decimal string); null from the beginning. */
+  readonly afterSeq: string | null;
+  /** Page size, 1 to 500. */
+  readonly count: number;
+}
+
+/** Parameters as they arrived: the body's (JSON object or form fields) and the URL's query. */
+export interface SearchInput {
+  readonly orgnr: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, unknown>>;
+}
+
+export type PatientKeyOf = (orgnr: string, identifier: Identifier) => string;
+
+const bodyParameters = new Set(['_lastUpdated', '_count', 'status', 'patient', 'cursor']);
+/** What a `next` link may carry in its URL: never a search filter, never an identifier. */
+const urlParameters = new Set(['cursor', '_count']);
+
+const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const seqPattern = /^\d{1,19}$/;
+const patientKeyPattern = /^[0-9a-f]{64}$/;
+
+/** One value of a parameter: a string, a number (JSON), or the single value of a repeated form field. */
+function single(name: string, value: unknown): EpjResult<string> {
+  if (typeof value === 'string') return { ok: true, value };
+  if (typeof value === 'number' && Number.isFinite(value))
+    return { ok: true, value: String(value) };
+  if (Array.isArray(value)) return epjFail('EPJ.INVALID_PARAMETER', `Give ${name} once.`, name);
+  return epjFail('EPJ.INVALID_PARAMETER', `${name} must be a string.`, name);
+}
+
+function parseLastUpdated(raw: string): EpjResult<number> {
+  const instant = raw.startsWith('gt') ? raw.slice(2) : null;
+  const at = instant !== null && instantPattern.test(instant) ? Date.parse(instant) : Number.NaN;
+  if (Number.isNaN(at))
+    return epjFail(
+      'EPJ.INVALID_PARAMETER',
+      '_lastUpdated must be gt followed by an instant with a time zone, e.g. gt2026-11-28T08:00:00Z.',
+      '_lastUpdated',
+    );
+  return { ok: true, value: at };
+}
+
+function parseCount(raw: string): EpjResult<number> {
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1)
+    return epjFail('EPJ.INVALID_PARAMETER', '_count must be a whole number from 1.', '_count');
+  // A server may return fewer than asked (FHIR search): more than the maximum is capped.
+  return { ok: true, value: Math.min(Number(raw), maxCount) };
+}
+
+function parseStatus(raw: string): EpjResult<EntryStatus> {
+  const status = entryStatuses.find((s) => s === raw);
+  return status === undefined
+    ? epjFail(
+        'EPJ.INVALID_PARAMETER',
+        `status must be one of ${entryStatuses.join(', ')}.`,
+        'status',
+      )
+    : { ok: true, value: status };
+}
+
+function parsePatient(raw: string): EpjResult<Identifier> {
+  const bar = raw.indexOf('|');
+  const system = bar < 0 ? '' : raw.slice(0, bar);
+  const value = bar < 0 ? '' : raw.slice(bar + 1);
+  // The message never repeats the value: it may be a national identity number.
+  if (system === '' || value === '' || value.includes('|'))
+    return epjFail('EPJ.INVALID_PARAMETER', 'patient must be system|value.', 'patient');
+  return { ok: true, value: { system, value } };
+}
+
+interface CursorContent {
+  readonly orgnr: string;
+  readonly filters: SearchFilters;
+  readonly afterSeq: string;
+  readonly count: number;
+}
+
+/** The opaque cursor of a `next` link: base64url JSON of the search and its position. */
+export function encodeCursor(search: CursorContent): string {
+  const { orgnr, filters, afterSeq, count } = search;
+  const content = {
+    v: 1,
+    o: orgnr,
+    s: afterSeq,
+    c: count,
+    lu: filters.lastUpdatedAfter,
+    st: filters.status,
+    pk: filters.patientKey,
+  };
+  return Buffer.from(JSON.stringify(content), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): EpjResult<CursorContent> {
+  const invalid = epjFail(
+    'EPJ.INVALID_CURSOR',
+    'The cursor is not one this server gave out; start again without it.',
+    'cursor',
+  );
+  let content: unknown;
+  try {
+    content = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return invalid;
+  }
+  if (typeof content !== 'object' || content === null) return invalid;
+  const c = content as Record<string, unknown>;
+  const status = c['st'] === null ? null : entryStatuses.find((s) => s === c['st']);
+  const valid =
+    c['v'] === 1 &&
+    typeof c['o'] === 'string' &&
+    typeof c['s'] === 'string' &&
+    seqPattern.test(c['s']) &&
+    typeof c['c'] === 'number' &&
+    Number.isInteger(c['c']) &&
+    c['c'] >= 1 &&
+    c['c'] <= maxCount &&
+    (c['lu'] === null || (typeof c['lu'] === 'number' && Number.isFinite(c['lu']))) &&
+    status !== undefined &&
+    (c['pk'] === null || (typeof c['pk'] === 'string' && patientKeyPattern.test(c['pk'])));
+  if (!valid) return invalid;
+  return {
+    ok: true,
+    value: {
+      orgnr: c['o'] as string,
+      afterSeq: c['s'] as string,
+      count: c['c'] as number,
+      filters: {
+        lastUpdatedAfter: c['lu'] as number | null,
+        status,
+        patientKey: c['pk'] as string | null,
+      },
+    },
+  };
+}
+
+function sameFilters(a: SearchFilters, b: SearchFilters): boolean {
+  return (
+    a.lastUpdatedAfter === b.lastUpdatedAfter &&
+    a.status === b.status &&
+    a.patientKey === b.patientKey
+  );
+}
+
+/**
+ * The search the request asks for. Filters go in the body; the URL may carry only `cursor`
+ * and `_count` (what a `next` link holds). With a cursor, filters may be repeated (an EPJ that
+ * posts its first body again with the cursor) but must not change.
+ */
+export function parseEntrySearch(
+  input: SearchInput,
+  patientKeyOf: PatientKeyOf,
+): EpjResult<EntrySearch> {
+  for (const name of Object.keys(input.query)) {
+    if (name === 'patient')
+      return epjFail(
+        'EPJ.IDENTIFIER_IN_URL',
+        'Send patient in the request body, never in the URL: identifiers must not reach URL logs.',
+        'patient',
+      );
+    if (!urlParameters.has(name))
+      return epjFail(
+        'EPJ.UNKNOWN_PARAMETER',
+        `Send ${name} in the request body; the URL takes only cursor and _count.`,
+        name,
+      );
+  }
+  for (const name of Object.keys(input.body)) {
+    if (!bodyParameters.has(name))
+      return epjFail(
+        'EPJ.UNKNOWN_PARAMETER',
+        `Unknown search parameter ${name}; supported: ${[...bodyParameters].join(', ')}.`,
+        name,
+      );
+  }
+  const raw = new Map<string, string>();
+  for (const source of [input.query, input.body]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (value === undefined) continue;
+      const one = single(name, value);
+      if (!one.ok) return one;
+      const earlier = raw.get(name);
+      if (earlier !== undefined && earlier !== one.value)
+        return epjFail(
+          'EPJ.INVALID_PARAMETER',
+          `${name} is given twice with different values.`,
+          name,
+        );
+      raw.set(name, one.value);
+    }
+  }
+
+  let lastUpdatedAfter: number | null = null;
+  const lastUpdated = raw.get('_lastUpdated');
+  if (lastUpdated !== undefined) {
+    const parsed = parseLastUpdated(lastUpdated);
+    if (!parsed.ok) return parsed;
+    lastUpdatedAfter = parsed.value;
+  }
+  let status: EntryStatus | null = null;
+  const statusRaw = raw.get('status');
+  if (statusRaw !== undefined) {
+    const parsed = parseStatus(statusRaw);
+    if (!parsed.ok) return parsed;
+    status = parsed.value;
+  }
+  let patientKey: string | null = null;
+  const patientRaw = raw.get('patient');
+  if (patientRaw !== undefined) {
+    const parsed = parsePatient(patientRaw);
+    if (!parsed.ok) return parsed;
+    patientKey = patientKeyOf(input.orgnr, parsed.value);
+  }
+  let count: number | null = null;
+  const countRaw = raw.get('_count');
+  if (countRaw !== undefined) {
+    const parsed = parseCount(countRaw);
+    if (!parsed.ok) return parsed;
+    count = parsed.value;
+  }
+  const filters: SearchFilters = { lastUpdatedAfter, status, patientKey };
+
+  const cursorRaw = raw.get('cursor');
+  if (cursorRaw === undefined)
+    return {
+      ok: true,
+      value: { orgnr: input.orgnr, filters, afterSeq: null, count: count ?? defaultCount },
+    };
+  const cursor = decodeCursor(cursorRaw);
+  if (!cursor.ok) return cursor;
+  if (cursor.value.orgnr !== input.orgnr)
+    return epjFail('EPJ.CURSOR_MISMATCH', 'The cursor belongs to another municipality.', 'cursor');
+  const givenFilters =
+    lastUpdated !== undefined || statusRaw !== undefined || patientRaw !== undefined;
+  if (givenFilters && !sameFilters(filters, cursor.value.filters))
+    return epjFail(
+      'EPJ.CURSOR_MISMATCH',
+      'The search parameters differ from those of the cursor; start a new search without a cursor.',
+      'cursor',
+    );
+  return {
+    ok: true,
+    value: {
+      orgnr: input.orgnr,
+      filters: cursor.value.filters,
+      afterSeq: cursor.value.afterSeq,
+      count: count ?? cursor.value.count,
+    },
+  };
+}
