@@ -1,5 +1,63 @@
 import { Module } from '@nestjs/common';
+import type { AuthorizationRegister } from '@knutepunkt/auth';
+import {
+  AUTHORIZATION_REGISTER,
+  auditMessage,
+  authorizationRegisterProvider,
+  httpApiProviders,
+  patientKeyDeriver,
+  SERVICE_RUNTIME,
+  type ServiceRuntime,
+} from '@knutepunkt/service';
+import { AuditApiHandler } from './api/audit-api.handler';
+import { AuditHttpController } from './api/audit.http.controller';
+import { AuditHttpSetup } from './api/audit-http.setup';
+import { AppendAuditFactsHandler } from './append/append-audit-facts.handler';
+import { checkpointSecret, loadAuditEnv, type AuditEnv } from './audit-env';
+import { AuditMetrics } from './audit-metrics';
+import { CheckpointTimer } from './checkpoint/checkpoint.timer';
+import { PostgresAuditLog, type AuditLog } from './persistence/audit-log.store';
+import { AUDIT_LOG, AUDIT_METRICS, AUDIT_SETTINGS } from './tokens';
 
 /** audit: the hash-chained audit log, its search, innsyn and verification. */
-@Module({})
+@Module({
+  controllers: [AppendAuditFactsHandler, AuditHttpController],
+  providers: [
+    ...httpApiProviders,
+    authorizationRegisterProvider,
+    AuditHttpSetup,
+    CheckpointTimer,
+    {
+      provide: AUDIT_SETTINGS,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime): AuditEnv => loadAuditEnv(runtime.envSource),
+    },
+    {
+      provide: AUDIT_METRICS,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (runtime: ServiceRuntime) => new AuditMetrics(runtime.metrics),
+    },
+    {
+      provide: AUDIT_LOG,
+      inject: [SERVICE_RUNTIME, AUDIT_SETTINGS],
+      useFactory: (runtime: ServiceRuntime, settings: AuditEnv): AuditLog => {
+        if (!runtime.dataSource) throw new Error('audit runs with its database');
+        return new PostgresAuditLog(runtime.dataSource, checkpointSecret(settings));
+      },
+    },
+    {
+      provide: AuditApiHandler,
+      inject: [AUDIT_LOG, AUTHORIZATION_REGISTER, SERVICE_RUNTIME],
+      useFactory: (log: AuditLog, register: AuthorizationRegister, runtime: ServiceRuntime) => {
+        const derive = patientKeyDeriver(runtime);
+        return new AuditApiHandler(
+          log,
+          register,
+          (orgnr, identifier) => derive({ orgnr, identifier }),
+          (records) => runtime.producer.send(records.map((r) => auditMessage(runtime.serde, r))),
+        );
+      },
+    },
+  ],
+})
 export class AuditModule {}
