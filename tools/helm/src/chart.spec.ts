@@ -234,6 +234,13 @@ describe.each(ciValuesFiles)('the chart with %s', (file) => {
       );
       expect(env.has('AUTH_JWKS_URL') || env.has('AUTH_JWKS_FILE')).toBe(design[app].api);
     });
+
+    it('gets the audit checkpoint secret from its Secret when it is audit, and only then', () => {
+      const env = envOf(appContainer(deployment()));
+      expect(env.get('AUDIT_CHECKPOINT_SECRET')?.valueFrom?.secretKeyRef?.name).toBe(
+        app === 'audit' ? 'knutepunkt-audit-checkpoint' : undefined,
+      );
+    });
   });
 
   describe.each(appNames)('%s NetworkPolicy', (app) => {
@@ -618,6 +625,9 @@ describe('values.schema.json', () => {
       'patientKey.existingSecret is required',
     );
     expect(failure(['auth.issuer='])).toContain('auth.issuer is required');
+    expect(failure(['auditCheckpoint.existingSecret='])).toContain(
+      'auditCheckpoint.existingSecret is required',
+    );
   });
 
   it('wants exactly one JWKS source, and https in production, as the services do at boot', () => {
