@@ -5,6 +5,7 @@ import { issueToken } from '@knutepunkt/auth/testing';
 import { ensureStack } from '@knutepunkt/devstack';
 import { adminApi } from '@knutepunkt/service/testing';
 import { alarmBundle, benchOrgnr } from './alarm-bundle';
+import { benchFhirStructure } from './fhir-structure';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -158,8 +159,13 @@ async function main(args: readonly string[]): Promise<void> {
     case 'ingest':
       await benchIngest(option(args, 'connections', 32), option(args, 'seconds', 10));
       return;
+    case 'fhir-structure':
+      benchFhirStructure(option(args, 'iterations', 5000));
+      return;
     default:
-      throw new Error('usage: npm run bench -- ingest [--connections N] [--seconds N]');
+      throw new Error(
+        'usage: npm run bench -- ingest [--connections N] [--seconds N] | fhir-structure [--iterations N]',
+      );
   }
 }
 
