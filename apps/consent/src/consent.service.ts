@@ -8,6 +8,7 @@ export const consentService: ServiceDefinition = {
   app: 'consent',
   defaultPort: 3001,
   module: ConsentModule,
+  consumes: [Topics.normalized, Topics.normalizedUrgent],
   produces: [
     Topics.consented,
     Topics.consentedUrgent,

@@ -176,6 +176,28 @@ describe('ConsentStateView', () => {
       expect(view.policy(testOrgnr).mode).toBe('opt-out');
     });
 
+    it('falls back to the policy given at onboarding, and a recorded policy overrides it', () => {
+      const view = new ConsentStateView((orgnr) =>
+        orgnr === testOrgnr ? aConsentPolicy({ mode: 'opt-out', holdFor: 'PT2H' }) : null,
+      );
+      expect(view.policySource(testOrgnr)).toEqual({
+        policy: { mode: 'opt-out', holdFor: 'PT2H', holdForMs: 2 * 60 * 60 * 1000 },
+        source: 'onboarding',
+      });
+      expect(view.policySource(orgnrWithCheckDigit('88888888')).source).toBe('default');
+      view.apply(testOrgnr, policyRecord(1, 'opt-in'));
+      expect(view.policySource(testOrgnr)).toMatchObject({
+        policy: { mode: 'opt-in' },
+        source: 'recorded',
+      });
+      expect(view.policyVersion(testOrgnr)).toBe(1);
+    });
+
+    it('ignores an onboarding policy it cannot parse and takes the default', () => {
+      const view = new ConsentStateView(() => aConsentPolicy({ mode: 'sometimes' }));
+      expect(view.policy(testOrgnr)).toBe(defaultPolicy);
+    });
+
     it('is per municipality', () => {
       const view = new ConsentStateView();
       view.apply(testOrgnr, policyRecord(1, 'opt-out'));

@@ -91,7 +91,15 @@ function identifierKey(orgnr: string, identifier: Identifier): string {
   return `${orgnr}\u0000${identifier.system}\u0000${identifier.value}`;
 }
 
+/**
+ * Where a municipality's policy comes from when the consent service has none recorded: the
+ * policy given at onboarding (the registry's Municipality.policy); undefined or null when none.
+ */
+export type FallbackPolicySource = (orgnr: string) => ConsentPolicy | null | undefined;
+
 export class ConsentStateView {
+  constructor(private readonly fallbackPolicy: FallbackPolicySource = () => undefined) {}
+
   private readonly patients = new Map<string, PatientConsentState>();
   private readonly policies = new Map<string, PolicyEntry>();
   /** Patient identifier → patient keys of the registrations that tie it in. */
@@ -135,9 +143,32 @@ export class ConsentStateView {
     return this.statesOf(orgnr, this.deviceIndex.get(identifierKey(orgnr, identifier)));
   }
 
-  /** The municipality's policy, or {@link defaultPolicy} when none is recorded. */
+  /**
+   * The municipality's policy: the one recorded on the topic, else the fallback (the policy
+   * given at onboarding) when it is valid, else {@link defaultPolicy}.
+   */
   policy(orgnr: string): MunicipalityPolicy {
-    return this.policies.get(orgnr)?.policy ?? defaultPolicy;
+    return this.policySource(orgnr).policy;
+  }
+
+  /** The policy and where it came from (`recorded`, `onboarding` or `default`). */
+  policySource(orgnr: string): {
+    readonly policy: MunicipalityPolicy;
+    readonly source: 'recorded' | 'onboarding' | 'default';
+  } {
+    const recorded = this.policies.get(orgnr);
+    if (recorded !== undefined) return { policy: recorded.policy, source: 'recorded' };
+    const fallback = this.fallbackPolicy(orgnr);
+    if (fallback != null) {
+      const parsed = municipalityPolicyOf(fallback);
+      if (parsed.ok) return { policy: parsed.policy, source: 'onboarding' };
+    }
+    return { policy: defaultPolicy, source: 'default' };
+  }
+
+  /** The version of the recorded policy, 0 when none is recorded. */
+  policyVersion(orgnr: string): number {
+    return this.policies.get(orgnr)?.version ?? 0;
   }
 
   /** Number of patient states held (for a gauge). */

@@ -28,6 +28,7 @@ export {
   type ApplyResult,
   type ConsentStateErrorCode,
   type ConsentStateKey,
+  type FallbackPolicySource,
   type MunicipalityPolicy,
   type PatientConsentState,
   type PolicyMode,
