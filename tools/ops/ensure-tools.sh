@@ -27,7 +27,9 @@ for command in "${commands[@]}"; do
   if [[ "$(installed_version "$command")" != "$PROMETHEUS_MODULE_VERSION" ]]; then
     echo "ops ensure-tools: building $command ($module $PROMETHEUS_MODULE_VERSION) into $bin_dir (go install; several minutes on a cold Go cache)" >&2
     mkdir -p "$bin_dir"
-    GOBIN="$bin_dir" CGO_ENABLED=0 go install "$module/cmd/$command@$PROMETHEUS_MODULE_VERSION"
+    # remove_all_sd: no service-discovery plugins (their cloud SDKs are most of the build); rule
+    # checks and the loopback live check need none. About 3.5 minutes instead of 15 on 2 cores.
+    GOBIN="$bin_dir" CGO_ENABLED=0 go install -tags remove_all_sd "$module/cmd/$command@$PROMETHEUS_MODULE_VERSION"
     [[ "$(installed_version "$command")" == "$PROMETHEUS_MODULE_VERSION" ]] || { echo "ops ensure-tools: $bin_dir/$command is not $PROMETHEUS_MODULE_VERSION after the build" >&2; exit 1; }
   fi
   echo "ops ensure-tools: $command from $module $(installed_version "$command") in ${bin_dir#"$repo"/}" >&2
