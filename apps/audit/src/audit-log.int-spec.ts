@@ -13,6 +13,7 @@ import {
   identifierSystems,
   orgnrWithCheckDigit,
   syntheticFodselsnummer,
+  aFreshOrgnr,
 } from '@knutepunkt/schemas/testing';
 import { auditMessage, patientKeyDeriver, type RunningService } from '@knutepunkt/service';
 import { publishRegistryEntries, startServiceForTest } from '@knutepunkt/service/testing';
@@ -26,16 +27,7 @@ import { chainLockKey } from './persistence/audit-log.store';
 import { AUDIT_LOG } from './tokens';
 
 const root = join(__dirname, '..', '..', '..');
-const random8 = () => String(Math.floor(10_000_000 + Math.random() * 89_999_999));
-const orgnr = (() => {
-  for (;;) {
-    try {
-      return orgnrWithCheckDigit(random8());
-    } catch {
-      // Some 8-digit prefixes have no valid check digit; draw again.
-    }
-  }
-})();
+const orgnr = aFreshOrgnr();
 const otherOrgnr = orgnrWithCheckDigit('97000000');
 const fnr = syntheticFodselsnummer(Math.floor(Math.random() * 6000));
 const patient = { system: identifierSystems.fodselsnummer, value: fnr };

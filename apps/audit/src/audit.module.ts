@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
 import {
+  databaseOf,
   AUTHORIZATION_REGISTER,
   auditMessage,
   authorizationRegisterProvider,
@@ -40,10 +41,8 @@ import { AUDIT_LOG, AUDIT_METRICS, AUDIT_SETTINGS } from './tokens';
     {
       provide: AUDIT_LOG,
       inject: [SERVICE_RUNTIME, AUDIT_SETTINGS],
-      useFactory: (runtime: ServiceRuntime, settings: AuditEnv): AuditLog => {
-        if (!runtime.dataSource) throw new Error('audit runs with its database');
-        return new PostgresAuditLog(runtime.dataSource, checkpointSecret(settings));
-      },
+      useFactory: (runtime: ServiceRuntime, settings: AuditEnv): AuditLog =>
+        new PostgresAuditLog(databaseOf(runtime), checkpointSecret(settings)),
     },
     {
       provide: AuditApiHandler,

@@ -15,8 +15,8 @@ import {
   aClient,
   aMunicipality,
   identifierSystems,
-  orgnrWithCheckDigit,
   syntheticFodselsnummer,
+  aFreshOrgnr,
 } from '@knutepunkt/schemas/testing';
 import { patientKeyDeriver, type RunningService } from '@knutepunkt/service';
 import { publishRegistryEntries, startServiceForTest } from '@knutepunkt/service/testing';
@@ -28,18 +28,8 @@ const env = integrationEnv();
 const brokers = (env['KAFKA_BROKERS'] ?? '').split(',');
 const serde = createSerde({ registryUrl: env['SCHEMA_REGISTRY_URL'] ?? '' });
 
-/** A fresh organisation number, so parallel runs never share a municipality. */
-function randomOrgnr(): string {
-  for (;;) {
-    try {
-      return orgnrWithCheckDigit(String(Math.floor(10_000_000 + Math.random() * 89_999_999)));
-    } catch {
-      // No valid check digit for these eight digits: draw again.
-    }
-  }
-}
-const orgnr = randomOrgnr();
-const otherOrgnr = randomOrgnr();
+const orgnr = aFreshOrgnr();
+const otherOrgnr = aFreshOrgnr();
 const suffix = randomUUID().slice(0, 8);
 const adminClient = `consent-admin-${suffix}`;
 const otherClient = `consent-other-${suffix}`;
@@ -341,7 +331,7 @@ describe('consent API against the real stack', () => {
         sub: adminClient,
         scope: 'knutepunkt:admin knutepunkt:consent.write',
       });
-      const response = await call('GET', `/consent/${randomOrgnr()}/policy`, undefined, admin);
+      const response = await call('GET', `/consent/${aFreshOrgnr()}/policy`, undefined, admin);
       expect(response.status).toBe(404);
       expect((await errorCode(response)).code).toBe('CONSENT.UNKNOWN_MUNICIPALITY');
     });

@@ -19,8 +19,8 @@ import {
   aMunicipality,
   aWelfareEvent,
   identifierSystems,
-  orgnrWithCheckDigit,
   syntheticFodselsnummer,
+  aFreshOrgnr,
 } from '@knutepunkt/schemas/testing';
 import { patientKeyDeriver, type RunningService } from '@knutepunkt/service';
 import { publishRegistryEntries, startServiceForTest } from '@knutepunkt/service/testing';
@@ -31,26 +31,16 @@ import { consentService } from './consent.service';
 const env = integrationEnv();
 const brokers = (env['KAFKA_BROKERS'] ?? '').split(',');
 const serde = createSerde({ registryUrl: env['SCHEMA_REGISTRY_URL'] ?? '' });
-/** A fresh organisation number, so parallel runs never share a municipality. */
-function randomOrgnr(): string {
-  for (;;) {
-    try {
-      return orgnrWithCheckDigit(String(Math.floor(10_000_000 + Math.random() * 89_999_999)));
-    } catch {
-      // No valid check digit for these eight digits: draw again.
-    }
-  }
-}
 const suffix = randomUUID().slice(0, 8);
 const client = `consent-decisions-${suffix}`;
 /** opt-out, set through the API. */
-const optOut = randomOrgnr();
+const optOut = aFreshOrgnr();
 /** No policy anywhere: the default, opt-in PT24H. */
-const optIn = randomOrgnr();
+const optIn = aFreshOrgnr();
 /** opt-out with a two-second hold, given at onboarding (the register's policy). */
-const shortHold = randomOrgnr();
+const shortHold = aFreshOrgnr();
 /** opt-out given at onboarding, switched to opt-in through the API in a test. */
-const switching = randomOrgnr();
+const switching = aFreshOrgnr();
 const overrides = { CONSENT_SWEEP_INTERVAL_MS: '300' };
 
 let sequence = Math.floor(Math.random() * 300) * 10;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
 import { Topics, type Identifier } from '@knutepunkt/schemas';
 import {
+  databaseOf,
   AUTHORIZATION_REGISTER,
   authorizationRegisterProvider,
   httpApiProviders,
@@ -22,11 +23,6 @@ import { ConsentStore } from './persistence/consent-store';
 import { CONSENT_METRICS, CONSENT_STORE, IDENTIFIER_KEY_OF } from './tokens';
 
 type IdentifierKeyOf = (orgnr: string, identifier: Identifier) => string;
-
-function dataSourceOf(runtime: ServiceRuntime) {
-  if (!runtime.dataSource) throw new Error('consent runs with its database');
-  return runtime.dataSource;
-}
 
 /**
  * consent: service-recipient registry, FHIR Consent and municipal policy (the consent API);
@@ -55,7 +51,7 @@ function dataSourceOf(runtime: ServiceRuntime) {
       provide: CONSENT_STORE,
       inject: [SERVICE_RUNTIME, IDENTIFIER_KEY_OF],
       useFactory: (runtime: ServiceRuntime, keyOf: IdentifierKeyOf) =>
-        new ConsentStore(dataSourceOf(runtime), keyOf),
+        new ConsentStore(databaseOf(runtime), keyOf),
     },
     {
       // Ready only once the view has caught up with the topic: the consumer starts after it.
@@ -83,7 +79,7 @@ function dataSourceOf(runtime: ServiceRuntime) {
       inject: [SERVICE_RUNTIME, CONSENT_STORE, CONSENT_METRICS],
       useFactory: (runtime: ServiceRuntime, store: ConsentStore, metrics: ConsentMetrics) =>
         new ConsentChangesPublisher(
-          dataSourceOf(runtime),
+          databaseOf(runtime),
           store,
           runtime.producer,
           runtime.serde,
@@ -102,7 +98,7 @@ function dataSourceOf(runtime: ServiceRuntime) {
         keyOf: IdentifierKeyOf,
       ) => {
         const decider = new EventDecider(
-          dataSourceOf(runtime),
+          databaseOf(runtime),
           state,
           runtime.producer,
           runtime.serde,

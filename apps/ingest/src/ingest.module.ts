@@ -3,6 +3,7 @@ import { CorrelationHeaders } from '@knutepunkt/kafka';
 import { Topics } from '@knutepunkt/schemas';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
 import {
+  databaseOf,
   AUTHORIZATION_REGISTER,
   authorizationRegisterProvider,
   httpApiProviders,
@@ -24,11 +25,6 @@ import { IngestMetrics } from './ingest-metrics';
 import { MetadataHttpController } from './submit/metadata.http.controller';
 import { refusalAudit } from './submit/refusal-audit';
 import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
-
-function databaseOf(runtime: ServiceRuntime) {
-  if (!runtime.dataSource) throw new Error('ingest runs with its database');
-  return runtime.dataSource;
-}
 
 /**
  * ingest: the vendor API — authenticated, validated, idempotent submissions, durable in Kafka

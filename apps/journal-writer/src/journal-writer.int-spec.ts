@@ -21,8 +21,8 @@ import {
   anEpjIdentifier,
   aWelfareEvent,
   identifierSystems,
-  orgnrWithCheckDigit,
   syntheticFodselsnummer,
+  aFreshOrgnr,
 } from '@knutepunkt/schemas/testing';
 import { openDatabase, patientKeyDeriver, type RunningService } from '@knutepunkt/service';
 import {
@@ -42,18 +42,6 @@ const env = integrationEnv();
 const brokers = (env['KAFKA_BROKERS'] ?? '').split(',');
 const serde = createSerde({ registryUrl: env['SCHEMA_REGISTRY_URL'] ?? '' });
 const derive = patientKeyDeriver({ envSource: env });
-
-/** A fresh valid organisation number, so runs and other tests never share a municipality. */
-function freshOrgnr(): string {
-  for (;;) {
-    const first8 = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
-    try {
-      return orgnrWithCheckDigit(first8);
-    } catch {
-      // No valid check digit for these 8 digits; draw again.
-    }
-  }
-}
 
 const silentLogger = {
   warn: () => undefined,
@@ -118,11 +106,11 @@ describe('outbox relay: a crash between the broker ack and the delete', () => {
 });
 
 describe('journal-writer against the real stack', () => {
-  const orgnr = freshOrgnr();
-  const otherOrgnr = freshOrgnr();
-  const pagingOrgnr = freshOrgnr();
-  const orderOrgnr = freshOrgnr();
-  const textOrderOrgnr = freshOrgnr();
+  const orgnr = aFreshOrgnr();
+  const otherOrgnr = aFreshOrgnr();
+  const pagingOrgnr = aFreshOrgnr();
+  const orderOrgnr = aFreshOrgnr();
+  const textOrderOrgnr = aFreshOrgnr();
   const epjClient = uniqueName('epj-a');
   const otherEpjClient = uniqueName('epj-b');
   let service: RunningService;

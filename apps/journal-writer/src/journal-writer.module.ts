@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs
 import type { AuthorizationRegister } from '@knutepunkt/auth';
 import { loadConfig } from '@knutepunkt/config';
 import {
+  databaseOf,
   AUTHORIZATION_REGISTER,
   authorizationRegisterProvider,
   httpApiProviders,
@@ -46,10 +47,8 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
     {
       provide: JOURNAL_STORE,
       inject: [SERVICE_RUNTIME],
-      useFactory: (runtime: ServiceRuntime): JournalStore => {
-        if (!runtime.dataSource) throw new Error('journal-writer runs with its database');
-        return new PostgresJournalStore(runtime.dataSource);
-      },
+      useFactory: (runtime: ServiceRuntime): JournalStore =>
+        new PostgresJournalStore(databaseOf(runtime)),
     },
     {
       provide: PATIENT_KEY_OF,
@@ -63,9 +62,8 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
       provide: OutboxRelay,
       inject: [SERVICE_RUNTIME],
       useFactory: (runtime: ServiceRuntime): OutboxRelay => {
-        if (!runtime.dataSource) throw new Error('journal-writer runs with its database');
         const config = loadConfig(journalWriterEnv, runtime.envSource);
-        return new OutboxRelay(runtime.dataSource, runtime.producer, runtime.logger, {
+        return new OutboxRelay(databaseOf(runtime), runtime.producer, runtime.logger, {
           batchSize: config.JOURNAL_OUTBOX_BATCH_SIZE,
           sweepIntervalMs: config.JOURNAL_OUTBOX_SWEEP_INTERVAL_MS,
         });

@@ -1,5 +1,6 @@
 import { DataSource, type MixedList } from 'typeorm';
 import type { ReadinessCheck } from '@knutepunkt/observability';
+import type { ServiceRuntime } from './service-runtime';
 
 export interface DatabaseDefinition {
   /** The app's own PostgreSQL schema (DESIGN.md "Services"): no app reads another's. */
@@ -56,4 +57,10 @@ export function databaseReadinessCheck(dataSource: DataSource): ReadinessCheck {
       await dataSource.query('SELECT 1');
     },
   };
+}
+
+/** The app's database, for the providers of an app that declared one (its ServiceDefinition). */
+export function databaseOf(runtime: Pick<ServiceRuntime, 'app' | 'dataSource'>): DataSource {
+  if (!runtime.dataSource) throw new Error(`${runtime.app} runs with its database`);
+  return runtime.dataSource;
 }

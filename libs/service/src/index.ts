@@ -6,7 +6,7 @@ export {
   consumerGroupOf,
 } from './bootstrap';
 export type { ServiceDefinition, RunningService } from './bootstrap';
-export { migrate, openDatabase } from './database';
+export { databaseOf, migrate, openDatabase } from './database';
 export type { DatabaseDefinition } from './database';
 export { SERVICE_RUNTIME, READINESS_CHECKS } from './tokens';
 export type { ServiceRuntime, AppName } from './service-runtime';

@@ -7,7 +7,7 @@ import {
   type ConsentState,
   type WelfareEvent,
 } from '@knutepunkt/schemas';
-import { aMunicipality, aWelfareEvent, orgnrWithCheckDigit } from '@knutepunkt/schemas/testing';
+import { aMunicipality, aWelfareEvent, aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import { runService } from '@knutepunkt/service';
 import { publishRegistryEntries } from '@knutepunkt/service/testing';
 import { integrationEnv, uniqueName } from '@knutepunkt/testing';
@@ -34,16 +34,6 @@ const argument = (name: string, fallback: number): number => {
     throw new Error(`--${name} must be a positive integer`);
   return value;
 };
-
-function benchOrgnr(): string {
-  for (;;) {
-    try {
-      return orgnrWithCheckDigit(String(Math.floor(10_000_000 + Math.random() * 89_999_999)));
-    } catch {
-      // No valid check digit for these eight digits: draw again.
-    }
-  }
-}
 
 type Kafka = ReturnType<typeof createKafka>;
 
@@ -112,7 +102,7 @@ async function main(): Promise<void> {
   const brokers = (env['KAFKA_BROKERS'] ?? '').split(',');
   const serde = createSerde({ registryUrl: env['SCHEMA_REGISTRY_URL'] ?? '' });
   const kafka = createKafka({ brokers, clientId: 'consent-bench' });
-  const orgnr = benchOrgnr();
+  const orgnr = aFreshOrgnr();
   await publishRegistryEntries([
     {
       kind: 'municipality',

@@ -2,23 +2,11 @@ import { issueToken } from '@knutepunkt/auth/testing';
 import { createKafka, ensureTopics } from '@knutepunkt/kafka';
 import { readTopic } from '@knutepunkt/kafka/testing';
 import { createSerde, epjTopic, Topics, type RegistryRecord } from '@knutepunkt/schemas';
-import { orgnrWithCheckDigit, syntheticFodselsnummer } from '@knutepunkt/schemas/testing';
+import { syntheticFodselsnummer, aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import { startServiceForTest } from '@knutepunkt/service/testing';
 import type { RunningService } from '@knutepunkt/service';
 import { integrationEnv, uniqueName } from '@knutepunkt/testing';
 import { ingestService } from '../ingest.service';
-
-/** A fresh organisation number per run, so reruns on the same stack start from nothing. */
-function freshOrgnr(): string {
-  for (;;) {
-    const first8 = String(90_000_000 + Math.floor(Math.random() * 9_999_999));
-    try {
-      return orgnrWithCheckDigit(first8);
-    } catch {
-      // this prefix has no valid check digit; draw again
-    }
-  }
-}
 
 const observation = JSON.stringify({
   resourceType: 'Observation',
@@ -59,7 +47,7 @@ describe('admin API and the authorization register, against the real stack', () 
   });
 
   it('onboards a municipality (201, then 200 on the same PUT), publishes it and lists it', async () => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     const registry = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.registry.name);
     try {
       const body = { name: 'Testkommune', policy: { mode: 'opt-out', holdFor: 'PT12H' } };
@@ -99,7 +87,7 @@ describe('admin API and the authorization register, against the real stack', () 
   });
 
   it('creates the EPJ topic of a municipality it onboards', async () => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     expect((await put(`municipalities/${orgnr}`, { name: 'Epjkommune' })).status).toBe(201);
     const kafka = createKafka({
       brokers: (env['KAFKA_BROKERS'] ?? '').split(','),
@@ -114,8 +102,8 @@ describe('admin API and the authorization register, against the real stack', () 
   });
 
   it('lets a vendor write only once it is registered for the municipality', async () => {
-    const orgnr = freshOrgnr();
-    const other = freshOrgnr();
+    const orgnr = aFreshOrgnr();
+    const other = aFreshOrgnr();
     const vendor = uniqueName('vendor');
     const token = await issueToken({ sub: vendor, scope: 'knutepunkt:ingest.write' });
 
@@ -137,7 +125,7 @@ describe('admin API and the authorization register, against the real stack', () 
   });
 
   it('holds a client to DPoP when it is registered to require it, and to its rate', async () => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     expect((await put(`municipalities/${orgnr}`, { name: 'C' })).status).toBe(201);
     const strictVendor = uniqueName('dpop-vendor');
     expect(
@@ -180,7 +168,7 @@ describe('admin API and the authorization register, against the real stack', () 
       'ADMIN.UNKNOWN_MUNICIPALITY',
     ],
   ])('refuses %s with an OperationOutcome', async (_what, path, body, status, code) => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     const fill = (text: string) =>
       text.replace('{fresh}', orgnr).replace('{client}', uniqueName('client'));
     const response = await put(
@@ -194,13 +182,13 @@ describe('admin API and the authorization register, against the real stack', () 
 
   it('refuses the admin API to a token without the admin scope', async () => {
     const vendorToken = await issueToken({ sub: 'vendor', scope: 'knutepunkt:ingest.write' });
-    expect((await put(`municipalities/${freshOrgnr()}`, { name: 'X' }, vendorToken)).status).toBe(
+    expect((await put(`municipalities/${aFreshOrgnr()}`, { name: 'X' }, vendorToken)).status).toBe(
       403,
     );
   });
 
   it('keeps the register when the service restarts: a new instance reads it from the topic', async () => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     const vendor = uniqueName('vendor');
     expect((await put(`municipalities/${orgnr}`, { name: 'R' })).status).toBe(201);
     expect(
@@ -223,7 +211,7 @@ describe('admin API and the authorization register, against the real stack', () 
   });
 
   it('records an AuditRecord for a refused submission, naming the client and the refusal', async () => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     expect((await put(`municipalities/${orgnr}`, { name: 'Audit' })).status).toBe(201);
     const stranger = uniqueName('stranger');
     const token = await issueToken({ sub: stranger, scope: 'knutepunkt:ingest.write' });
@@ -246,7 +234,7 @@ describe('admin API and the authorization register, against the real stack', () 
   });
 
   it('refuses a structural slip from a client registered as strict, which others get repaired', async () => {
-    const orgnr = freshOrgnr();
+    const orgnr = aFreshOrgnr();
     expect((await put(`municipalities/${orgnr}`, { name: 'Strict' })).status).toBe(201);
     const strict = uniqueName('strict-vendor');
     const lenient = uniqueName('lenient-vendor');

@@ -141,6 +141,21 @@ export function orgnrWithCheckDigit(first8: string): string {
   return `${first8}${check}`;
 }
 
+/**
+ * A random valid organisation number, so test runs (and tests running side by side on one
+ * stack) never share a municipality: the register and the consent state are shared topics.
+ */
+export function aFreshOrgnr(): string {
+  for (;;) {
+    const first8 = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+    try {
+      return orgnrWithCheckDigit(first8);
+    } catch {
+      // Some prefixes have no valid check digit; draw again.
+    }
+  }
+}
+
 /** The fixture municipality's organisation number (synthetic, valid check digit). */
 export const testOrgnr = orgnrWithCheckDigit('99999999');
 

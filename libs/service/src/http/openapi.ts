@@ -26,7 +26,10 @@ export const operationOutcomeSchema: SchemaObject = {
           details: {
             type: 'object',
             properties: {
-              text: { type: 'string', description: 'Stable error code, e.g. INGEST.MALFORMED_JSON' },
+              text: {
+                type: 'string',
+                description: 'Stable error code, e.g. INGEST.MALFORMED_JSON',
+              },
               coding: {
                 type: 'array',
                 description: 'The VKP operation-outcome code (vkp-operation-outcome-v090)',
