@@ -319,6 +319,10 @@ describe('consent decisions against the real stack', () => {
       );
       return rows.length === 2 ? rows : undefined;
     });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      new RegExp(`knutepunkt_consent_held_events\\{[^}]*orgnr="${optOut}"[^}]*\\} [1-9]`),
+    );
     await register(optOut, { identifiers: [patient] });
     const released = await consentedRecords.waitFor(
       (r) => r.event.eventId === first.eventId || r.event.eventId === second.eventId,

@@ -3,7 +3,7 @@ import type { ServiceMetrics } from '@knutepunkt/observability';
 
 /** The consent service's own metrics, on the app's registry (`knutepunkt_consent_…`). */
 export class ConsentMetrics {
-  readonly decisions: Counter<'outcome' | 'lane'>;
+  readonly decisions: Counter<'orgnr' | 'outcome' | 'lane'>;
   readonly released: Counter;
   private countStates: () => number = () => 0;
   readonly statesHeld: Gauge;
@@ -14,13 +14,33 @@ export class ConsentMetrics {
     this.countStates = count;
   }
 
-  constructor(metrics: ServiceMetrics) {
+  constructor(
+    metrics: ServiceMetrics,
+    heldByMunicipality: () => Promise<readonly { orgnr: string; count: number }[]>,
+  ) {
     const registers = [metrics.registry];
     const p = metrics.prefix;
+    new Gauge({
+      name: `${p}held_events`,
+      help: 'Events held for a patient not registered yet, by municipality (counted at scrape time).',
+      labelNames: ['orgnr'],
+      registers,
+      async collect() {
+        let rows: readonly { orgnr: string; count: number }[];
+        try {
+          rows = await heldByMunicipality();
+        } catch {
+          // The database is away: keep the last values; readiness reports the database.
+          return;
+        }
+        this.reset();
+        for (const { orgnr, count } of rows) this.set({ orgnr }, count);
+      },
+    });
     this.decisions = new Counter({
       name: `${p}decisions_total`,
-      help: 'Consent decisions, by outcome (consented, withheld, held, failed) and lane.',
-      labelNames: ['outcome', 'lane'],
+      help: 'Consent decisions, by municipality, outcome (consented, withheld, held, failed) and lane.',
+      labelNames: ['orgnr', 'outcome', 'lane'],
       registers,
     });
     this.released = new Counter({

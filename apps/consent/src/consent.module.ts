@@ -36,8 +36,9 @@ type IdentifierKeyOf = (orgnr: string, identifier: Identifier) => string;
     authorizationRegisterProvider,
     {
       provide: CONSENT_METRICS,
-      inject: [SERVICE_RUNTIME],
-      useFactory: (runtime: ServiceRuntime) => new ConsentMetrics(runtime.metrics),
+      inject: [SERVICE_RUNTIME, CONSENT_STORE],
+      useFactory: (runtime: ServiceRuntime, store: ConsentStore) =>
+        new ConsentMetrics(runtime.metrics, () => store.heldByMunicipality()),
     },
     {
       provide: IDENTIFIER_KEY_OF,

@@ -455,7 +455,7 @@ describe('journal-writer against the real stack', () => {
     expect(journaledSearch.entry?.map((e) => e.resource?.id)).toContain(entryId);
   });
 
-  it('counts entries, reads and acknowledgements, and shows the oldest unacknowledged entry', async () => {
+  it('counts entries, reads and acknowledgements, times deliveries, and shows the oldest waiting entries', async () => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
     const p = 'knutepunkt_journal_writer_';
     expect(text).toMatch(
@@ -473,6 +473,13 @@ describe('journal-writer against the real stack', () => {
     expect(text).toMatch(
       new RegExp(`${p}oldest_unacknowledged_entry_age_seconds\\{[^}]*orgnr="${orgnr}"`),
     );
+    // From the submission's receipt to the entry committed, per lane: what the delivery SLOs read.
+    expect(text).toMatch(
+      new RegExp(
+        `${p}delivery_latency_seconds_count\\{[^}]*orgnr="${orgnr}",lane="(routine|urgent)"`,
+      ),
+    );
+    expect(text).toContain(`# TYPE ${p}oldest_unread_entry_age_seconds gauge`);
   });
 
   /** An entry to write straight into the store (the paging tests need many, fast). */

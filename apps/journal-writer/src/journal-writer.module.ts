@@ -78,7 +78,11 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
       provide: JournalMetrics,
       inject: [SERVICE_RUNTIME, JOURNAL_STORE],
       useFactory: (runtime: ServiceRuntime, store: JournalStore) =>
-        new JournalMetrics(runtime.metrics, () => store.oldestUnacknowledged()),
+        new JournalMetrics(
+          runtime.metrics,
+          () => store.oldestUnacknowledged(),
+          () => store.oldestUnread(),
+        ),
     },
     {
       provide: SearchEntriesHandler,

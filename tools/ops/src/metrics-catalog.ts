@@ -114,18 +114,18 @@ export const metricCatalog: readonly MetricSpec[] = [
     type: 'histogram',
     labels: ['orgnr', 'lane'],
     exportedBy: 'journal-writer',
-    status: 'expected',
+    status: 'exported',
     meaning:
-      'seconds from ingest receiving the submission (WelfareEvent receivedAt) to the journal entry stored and published; lane `urgent` or `routine`; buckets must include 60 and 300 (the SLO thresholds)',
+      'seconds from ingest receiving the submission (WelfareEvent receivedAt) to the journal entry committed with its outbox row (the relay publishes right after); lane `urgent` or `routine`; buckets include 60 and 300 (the SLO thresholds)',
   },
   {
     name: 'knutepunkt_journal_writer_oldest_unread_entry_age_seconds',
     type: 'gauge',
     labels: ['orgnr'],
     exportedBy: 'journal-writer',
-    status: 'expected',
+    status: 'exported',
     meaning:
-      'age of the oldest entry the EPJ has not read yet, 0 when none waits (computed at scrape, like the unacknowledged one)',
+      'age of the oldest entry the EPJ has not read yet; no series for a municipality with none waiting (computed at scrape, like the unacknowledged one)',
   },
 
   // ingest.
@@ -134,7 +134,7 @@ export const metricCatalog: readonly MetricSpec[] = [
     type: 'counter',
     labels: ['client', 'orgnr', 'service', 'outcome', 'reason'],
     exportedBy: 'ingest',
-    status: 'expected',
+    status: 'exported',
     meaning:
       'vendor submissions: outcome `accepted` (202, or 200 for a repeat) or `refused`; reason the error code (`INGEST.NOT_FHIR`…) or empty; client the vendor client id; service empty when unknown',
   },
@@ -145,7 +145,7 @@ export const metricCatalog: readonly MetricSpec[] = [
     type: 'counter',
     labels: ['orgnr', 'service', 'kind', 'lane'],
     exportedBy: 'normalizer',
-    status: 'expected',
+    status: 'exported',
     meaning: 'canonical WelfareEvents produced, by service, body kind and lane',
   },
 
@@ -157,14 +157,13 @@ export const metricCatalog: readonly MetricSpec[] = [
     exportedBy: 'consent',
     status: 'exported',
     meaning: 'consent decisions: consented, withheld, held, failed',
-    gap: 'exported with outcome and lane only: the municipality dashboard needs `orgnr` too',
   },
   {
     name: 'knutepunkt_consent_held_events',
     type: 'gauge',
     labels: ['orgnr'],
     exportedBy: 'consent',
-    status: 'expected',
+    status: 'exported',
     meaning: 'events held for a registration now',
   },
 

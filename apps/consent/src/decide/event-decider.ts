@@ -268,6 +268,7 @@ export class EventDecider {
 
   private count(decision: Decision, event: WelfareEvent): void {
     this.metrics.decisions.inc({
+      orgnr: event.orgnr,
       outcome: decision.kind,
       lane: event.urgent ? 'urgent' : 'routine',
     });

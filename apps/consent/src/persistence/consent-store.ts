@@ -348,6 +348,14 @@ export class ConsentStore {
     });
   }
 
+  /** Events held for unregistered patients, per municipality (for the metrics). */
+  async heldByMunicipality(): Promise<{ orgnr: string; count: number }[]> {
+    const rows: { orgnr: string; count: string }[] = await this.dataSource.query(
+      'SELECT orgnr, count(*) AS count FROM consent.held_events GROUP BY orgnr',
+    );
+    return rows.map((r) => ({ orgnr: r.orgnr, count: Number(r.count) }));
+  }
+
   async recordedPolicy(orgnr: string): Promise<ConsentPolicy | null> {
     const row = await this.dataSource.getRepository(PolicyRow).findOneBy({ orgnr });
     return row === null ? null : { mode: row.mode, holdFor: row.holdFor };

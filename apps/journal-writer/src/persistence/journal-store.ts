@@ -89,6 +89,8 @@ export interface JournalStore {
     ) => readonly OutgoingMessage[],
   ): Promise<AcknowledgeOutcome>;
   oldestUnacknowledged(): Promise<OldestUnacknowledged[]>;
+  /** Per municipality, the oldest entry its EPJ has not read yet (for the metrics). */
+  oldestUnread(): Promise<OldestUnacknowledged[]>;
 }
 
 /**
@@ -290,6 +292,15 @@ export class PostgresJournalStore implements JournalStore {
     const rows: { orgnr: string; created_at: Date }[] = await this.dataSource.query(
       `SELECT DISTINCT ON (orgnr) orgnr, created_at FROM journal.entries
         WHERE journaled_at IS NULL ORDER BY orgnr, seq`,
+    );
+    return rows.map((r) => ({ orgnr: r.orgnr, createdAt: r.created_at }));
+  }
+
+  async oldestUnread(): Promise<OldestUnacknowledged[]> {
+    // Unread entries are unacknowledged too, so the same partial index serves.
+    const rows: { orgnr: string; created_at: Date }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (orgnr) orgnr, created_at FROM journal.entries
+        WHERE journaled_at IS NULL AND read_at IS NULL ORDER BY orgnr, seq`,
     );
     return rows.map((r) => ({ orgnr: r.orgnr, createdAt: r.created_at }));
   }

@@ -32,6 +32,9 @@ import { type Patience, withPatience } from './with-patience';
 interface Pending {
   readonly draft: JournalEntryDraft;
   readonly correlationId: string | null;
+  /** When ingest received the submission, and its lane: for the delivery-latency histogram. */
+  readonly receivedAt: number;
+  readonly urgent: boolean;
 }
 
 /**
@@ -81,7 +84,13 @@ export class WriteJournalEntriesHandler {
       const result = journalEntryOf(message.payload, { now, patientKeyOf: this.patientKeyOf });
       const correlationId = message.headers[CorrelationHeaders.correlationId] ?? null;
       if (result.ok) {
-        pending.set(result.value.record.entryId, { draft: result.value, correlationId });
+        const { receivedAt, urgent } = message.payload.event;
+        pending.set(result.value.record.entryId, {
+          draft: result.value,
+          correlationId,
+          receivedAt,
+          urgent,
+        });
         continue;
       }
       const { event } = message.payload;
@@ -123,7 +132,12 @@ export class WriteJournalEntriesHandler {
         }),
       this.patience,
     );
-    for (const entry of outcome.created) this.metrics.entriesWritten(entry.orgnr, 'created');
+    const committedAt = Date.now();
+    for (const entry of outcome.created) {
+      this.metrics.entriesWritten(entry.orgnr, 'created');
+      const item = pending.get(entry.entryId);
+      if (item) this.metrics.delivered(entry.orgnr, item.urgent, committedAt - item.receivedAt);
+    }
     for (const entry of outcome.duplicates) this.metrics.entriesWritten(entry.orgnr, 'duplicate');
     await this.runtime.producer.send(refused);
     if (outcome.created.length > 0) {
