@@ -25,5 +25,6 @@ describe('the audit app settings', () => {
 
   it('checkpoints every minute unless told otherwise', () => {
     expect(loadAuditEnv({}).AUDIT_CHECKPOINT_INTERVAL_MS).toBe(60_000);
+    expect(loadAuditEnv({}).AUDIT_VERIFY_INTERVAL_MS).toBe(3_600_000);
   });
 });

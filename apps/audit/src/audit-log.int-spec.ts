@@ -425,6 +425,9 @@ describe('audit log against the real stack', () => {
     expect(report.entries).toBeGreaterThanOrEqual(3000);
     expect(report.checkpoints).toBeGreaterThan(0);
     expect(report.head).toMatch(/^[0-9a-f]{64}$/);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
+      /^knutepunkt_audit_chain_valid(\{[^}]*\})? 1$/m,
+    );
   });
 
   it('names a changed row, over HTTP and in `npm run audit:verify`, which exits non-zero', async () => {
@@ -434,6 +437,10 @@ describe('audit log against the real stack', () => {
     try {
       const report = (await (await api('/audit/verify')).json()) as VerifyReport;
       expect(report).toMatchObject({ valid: false, firstBrokenAt: seq, problem: 'altered' });
+      // What KnutepunktAuditChainBroken watches.
+      expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
+        /^knutepunkt_audit_chain_valid(\{[^}]*\})? 0$/m,
+      );
       const cli = await runVerifyCli();
       expect(cli.code).toBe(1);
       expect(cli.stdout).toContain(`audit chain BROKEN at row ${seq} (altered)`);

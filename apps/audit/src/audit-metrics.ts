@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ServiceMetrics } from '@knutepunkt/observability';
 
 /** The audit app's own metrics, on the app's registry (names per libs/observability). */
@@ -8,6 +8,8 @@ export class AuditMetrics {
   private readonly appendSeconds: Histogram;
   private readonly checkpoints: Counter;
   private readonly apiUses: Counter<'use' | 'outcome'>;
+  private readonly chainValid: Gauge;
+  private readonly chainEntries: Gauge;
 
   constructor(metrics: ServiceMetrics) {
     const p = metrics.prefix;
@@ -35,6 +37,16 @@ export class AuditMetrics {
       help: 'Signed checkpoints of the chain head written.',
       registers,
     });
+    this.chainValid = new Gauge({
+      name: `${p}chain_valid`,
+      help: '1 when the last verification found the hash chain intact, 0 when broken; absent before the first.',
+      registers,
+    });
+    this.chainEntries = new Gauge({
+      name: `${p}chain_entries`,
+      help: 'Rows in the hash chain at the last verification.',
+      registers,
+    });
     this.apiUses = new Counter({
       name: `${p}api_uses_total`,
       help: 'Uses of the audit API (each itself audited), by use and outcome.',
@@ -51,6 +63,11 @@ export class AuditMetrics {
 
   checkpoint(): void {
     this.checkpoints.inc();
+  }
+
+  verified(report: { readonly valid: boolean; readonly entries: number }): void {
+    this.chainValid.set(report.valid ? 1 : 0);
+    this.chainEntries.set(report.entries);
   }
 
   apiUse(use: 'search' | 'innsyn' | 'verify', outcome: string): void {

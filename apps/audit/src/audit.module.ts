@@ -17,6 +17,7 @@ import { AppendAuditFactsHandler } from './append/append-audit-facts.handler';
 import { checkpointSecret, loadAuditEnv, type AuditEnv } from './audit-env';
 import { AuditMetrics } from './audit-metrics';
 import { CheckpointTimer } from './checkpoint/checkpoint.timer';
+import { VerifyTimer } from './verify/verify.timer';
 import { PostgresAuditLog, type AuditLog } from './persistence/audit-log.store';
 import { AUDIT_LOG, AUDIT_METRICS, AUDIT_SETTINGS } from './tokens';
 
@@ -28,6 +29,7 @@ import { AUDIT_LOG, AUDIT_METRICS, AUDIT_SETTINGS } from './tokens';
     authorizationRegisterProvider,
     AuditHttpSetup,
     CheckpointTimer,
+    VerifyTimer,
     {
       provide: AUDIT_SETTINGS,
       inject: [SERVICE_RUNTIME],

@@ -181,9 +181,17 @@ export const metricCatalog: readonly MetricSpec[] = [
     type: 'gauge',
     labels: [],
     exportedBy: 'audit',
-    status: 'expected',
+    status: 'exported',
     meaning:
       '1 when the last verification of the hash chain found it intact, 0 when broken (set by a periodic verification and by GET /audit/verify)',
+  },
+  {
+    name: 'knutepunkt_audit_chain_entries',
+    type: 'gauge',
+    labels: [],
+    exportedBy: 'audit',
+    status: 'exported',
+    meaning: 'rows in the hash chain at the last verification',
   },
 ];
 

@@ -61,6 +61,7 @@ export class AuditHttpController {
   async verify(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const result = await this.handler.verify(this.context(request));
     this.metrics.apiUse('verify', result.ok ? String(result.value.valid) : result.error.code);
+    if (result.ok) this.metrics.verified(result.value);
     if (!result.ok) {
       sendAnswer(reply, auditErrorAnswer(result.error));
       return;
