@@ -31,3 +31,4 @@ export {
 export { actorOf, serviceActor, auditRecord, auditMessage } from './audit';
 export type { AuditFacts } from './audit';
 export { ApiAnswers, operationOutcomeSchema } from './http/openapi';
+export { Periodic } from './periodic';

@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import { Periodic, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
 import { AuditMetrics } from '../audit-metrics';
 import type { AuditEnv } from '../audit-env';
 import type { AuditLog } from '../persistence/audit-log.store';
@@ -17,26 +17,23 @@ import { AUDIT_LOG, AUDIT_METRICS, AUDIT_SETTINGS } from '../tokens';
  */
 @Injectable()
 export class VerifyTimer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private readonly periodic: Periodic;
 
   constructor(
     @Inject(AUDIT_LOG) private readonly log: AuditLog,
     @Inject(AUDIT_METRICS) private readonly metrics: AuditMetrics,
-    @Inject(AUDIT_SETTINGS) private readonly settings: AuditEnv,
+    @Inject(AUDIT_SETTINGS) settings: AuditEnv,
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
-  ) {}
+  ) {
+    this.periodic = new Periodic(() => this.tick(), settings.AUDIT_VERIFY_INTERVAL_MS);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.tick());
-    }, this.settings.AUDIT_VERIFY_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   /** One verification now (also what the timer does). */

@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
+import { Periodic, SERVICE_RUNTIME, type ServiceRuntime } from '@knutepunkt/service';
 import { ConsentChangesPublisher } from '../changes/consent-changes.publisher';
 import { consentConfig, type ConsentConfig } from '../consent-config';
 import { DecisionState } from './decision-state';
@@ -23,9 +23,8 @@ const relayAfterMs = 10_000;
 
 @Injectable()
 export class HeldEventsSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
   private readonly config: ConsentConfig;
+  private readonly periodic: Periodic;
 
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
@@ -34,19 +33,15 @@ export class HeldEventsSweeper implements OnApplicationBootstrap, OnApplicationS
     @Inject(DecisionState) private readonly state: DecisionState,
   ) {
     this.config = consentConfig(runtime.envSource);
+    this.periodic = new Periodic(() => this.run('expired'), this.config.CONSENT_SWEEP_INTERVAL_MS);
   }
 
   onApplicationBootstrap(): void {
-    this.running = this.run('all');
-    this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.run('expired'));
-    }, this.config.CONSENT_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start(() => this.run('all'));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   private async run(scope: 'all' | 'expired'): Promise<void> {
