@@ -1,4 +1,4 @@
-import type { AuditActor, AuditEntity, AuditOutcome } from '@knutepunkt/schemas';
+import type { AuditRecord } from '@knutepunkt/schemas';
 
 /**
  * One fact for the audit log, before it is chained: who (actor), what (action, entity,
@@ -6,24 +6,10 @@ import type { AuditActor, AuditEntity, AuditOutcome } from '@knutepunkt/schemas'
  * id). `sourceId` makes it idempotent: the AuditRecord's `auditId`, or
  * `<topic>:<partition>:<offset>` for a lifecycle fact, so a redelivery appends nothing.
  */
-export interface AuditFact {
-  readonly sourceId: string;
-  /** When the action happened, epoch milliseconds. */
-  readonly at: number;
-  readonly actor: AuditActor;
-  readonly action: string;
-  readonly entity: AuditEntity;
-  readonly outcome: AuditOutcome;
-  readonly orgnr: string | null;
-  readonly patientKey: string | null;
-  readonly purpose: string | null;
-  readonly app: string;
-  readonly requestId: string | null;
-  readonly details: Readonly<Record<string, string>>;
-}
+export type AuditFact = Omit<AuditRecord, 'auditId'> & { readonly sourceId: string };
 
 /** A row of the chain: the fact, its place, when it was appended, and the two hashes. */
-export interface ChainedEntry extends AuditFact {
+export type ChainedEntry = AuditFact & {
   /** 1, 2, 3, … without gaps: a missing number is a deleted row. */
   readonly seq: number;
   /** When the audit service appended it, epoch milliseconds. */
@@ -32,7 +18,7 @@ export interface ChainedEntry extends AuditFact {
   readonly prevHash: string;
   /** SHA-256 (hex) of {@link canonicalEntry} of this row. */
   readonly hash: string;
-}
+};
 
 /** The last row of the chain: what the next row links to. */
 export interface ChainHead {
