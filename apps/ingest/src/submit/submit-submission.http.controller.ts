@@ -183,7 +183,9 @@ export class SubmitSubmissionHttpController {
     });
     if (!result.ok) {
       this.metrics.refused(principal.clientId, orgnr, result.error.code);
-      await this.auditRefusal({
+      // Not awaited: a refusal is answered at once, also the 503 while Kafka is away (the
+      // audit publish then fails and is logged by refusalAudit).
+      void this.auditRefusal({
         orgnr,
         actor: actorOf(principal, 'vendor', header(request, 'nhn-source-system') ?? null),
         requestId: request.id,
