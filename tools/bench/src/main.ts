@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { issueToken } from '@knutepunkt/auth/testing';
 import { ensureStack } from '@knutepunkt/devstack';
-import { adminApi } from '@knutepunkt/service/testing';
+import { HubClient } from '@knutepunkt/platform';
 import { alarmBundle, benchOrgnr } from './alarm-bundle';
 import { benchFhirStructure } from './fhir-structure';
 
@@ -103,9 +103,9 @@ async function benchIngest(connections: number, seconds: number): Promise<void> 
 
 /** The bench municipality and vendor, with a rate the load cannot reach. */
 async function onboardBench(ingestUrl: string): Promise<void> {
-  const put = await adminApi(ingestUrl);
-  await put(`municipalities/${benchOrgnr}`, { name: 'Benchmark kommune' });
-  await put('clients/bench-vendor', {
+  const hub = new HubClient({ ingest: ingestUrl });
+  await hub.onboardMunicipality(benchOrgnr, { name: 'Benchmark kommune' });
+  await hub.onboardClient('bench-vendor', {
     name: 'Benchmark vendor',
     kind: 'vendor',
     municipalities: [benchOrgnr],

@@ -1,4 +1,4 @@
-import { adminApi } from '@knutepunkt/service/testing';
+import type { HubClient } from '@knutepunkt/platform';
 
 /** The demo municipality, vendor and EPJ client `npm start` onboards (README "Trying it"). */
 export const demo = {
@@ -16,17 +16,16 @@ export const demo = {
  * Onboards the demo through the admin API, as an operator would (idempotent PUTs, so a
  * restart changes nothing).
  */
-export async function onboardDemo(ingestUrl: string): Promise<void> {
-  const put = await adminApi(ingestUrl);
-  await put(`municipalities/${demo.orgnr}`, demo.municipality);
-  await put(`clients/${demo.vendor}`, {
+export async function onboardDemo(hub: HubClient): Promise<void> {
+  await hub.onboardMunicipality(demo.orgnr, demo.municipality);
+  await hub.onboardClient(demo.vendor, {
     name: 'Demo vendor',
     kind: 'vendor',
     municipalities: [demo.orgnr],
     services: ['TA', 'GPS', 'MD', 'DT', 'DHO'],
     ratePerSecond: 100,
   });
-  await put(`clients/${demo.epj}`, {
+  await hub.onboardClient(demo.epj, {
     name: 'Demo EPJ',
     kind: 'epj',
     municipalities: [demo.orgnr],

@@ -1,12 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStack } from '@knutepunkt/devstack';
-import { localApps, type LocalApp } from './apps';
+import { HubClient, localApps, Platform } from '@knutepunkt/platform';
 import { demo, onboardDemo } from './demo-onboarding';
 
 const root = join(__dirname, '..', '..', '..');
-const logs = join(root, '.local', 'logs');
 
 /**
  * `npm start`: the local stack if it is not running, then the five services, each logging
@@ -15,32 +12,30 @@ const logs = join(root, '.local', 'logs');
  */
 async function main(): Promise<void> {
   const stack = await ensureStack();
-  mkdirSync(logs, { recursive: true });
-  const env = {
-    ...process.env,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    DATABASE_URL: stack.databaseUrl,
-  };
-  const children = localApps.map((app) => startApp(app, env));
-  const stop = () => {
-    for (const child of children) child.kill('SIGTERM');
-  };
+  const started = Date.now();
+  let stopping = false;
+  const platform = await Platform.start({
+    env: {
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      DATABASE_URL: stack.databaseUrl,
+    },
+    logDir: join(root, '.local', 'logs'),
+    ports: 'local',
+    onUnexpectedExit: (app, how) => {
+      if (stopping) return;
+      console.error(`${app} exited (${how}); see .local/logs/${app}.log`);
+      process.exitCode = 1;
+      stop();
+    },
+  });
+  function stop(): void {
+    stopping = true;
+    void platform.stop();
+  }
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  for (const child of children) {
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGTERM' && code !== 0) {
-        console.error(`a service exited (${signal ?? `code ${code ?? '?'}`}); see .local/logs/`);
-        stop();
-        process.exitCode = 1;
-      }
-    });
-  }
-
-  const started = Date.now();
-  await Promise.all(localApps.map((app) => waitReady(app, 120_000)));
-  await onboardDemo('http://127.0.0.1:3000');
+  await onboardDemo(HubClient.of(platform));
   console.log(
     `\nKnutepunkt is running (all five services ready in ${((Date.now() - started) / 1000).toFixed(1)} s):\n`,
   );
@@ -56,39 +51,6 @@ async function main(): Promise<void> {
   console.log(`  schema registry ${stack.schemaRegistryUrl}`);
   console.log(`  postgresql      ${new URL(stack.databaseUrl).host}`);
   console.log('\nCtrl-C stops the services; `npm run stack:down` stops the stack.');
-}
-
-function startApp(app: LocalApp, env: NodeJS.ProcessEnv): ChildProcess {
-  const log = createWriteStream(join(logs, `${app.name}.log`), { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join('apps', app.name, 'src', 'main.ts')],
-    {
-      cwd: root,
-      env: { ...env, PORT: String(app.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  return child;
-}
-
-async function waitReady(app: LocalApp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${app.port}/health/ready`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `${app.name} not ready within ${timeoutMs / 1000} s; see .local/logs/${app.name}.log`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 main().catch((error: unknown) => {

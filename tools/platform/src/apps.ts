@@ -8,3 +8,4 @@ export const localApps = [
 ] as const;
 
 export type LocalApp = (typeof localApps)[number];
+export type AppName = LocalApp['name'];

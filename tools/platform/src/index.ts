@@ -1,0 +1,10 @@
+export { localApps, type AppName, type LocalApp } from './apps';
+export { Platform, type PlatformOptions } from './platform';
+export {
+  HubClient,
+  type Answer,
+  type HubUrls,
+  type SearchsetBundle,
+  type Submitted,
+  type SubmissionStatusBody,
+} from './hub-client';
