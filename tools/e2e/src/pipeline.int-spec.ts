@@ -175,18 +175,7 @@ describe('the pipeline end to end, through the HTTP APIs', () => {
     const everyPatientOfA = [...kinds.map((_, i) => patientOf(i)), reserved, implausible];
     for (const patient of everyPatientOfA) await register(a.orgnr, patient);
     await register(b.orgnr, ofB);
-    await hub.recordConsent(a.orgnr, {
-      resourceType: 'Consent',
-      status: 'active',
-      scope: {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
-        ],
-      },
-      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { identifier: reserved },
-      provision: { type: 'deny', period: { start: '2020-01-01' } },
-    });
+    await hub.reservePatient(a.orgnr, reserved);
     epjTopicA = await readTopic(brokers, epjTopic(a.orgnr).name);
     cleanups.push(() => epjTopicA.close());
     epjTopicB = await readTopic(brokers, epjTopic(b.orgnr).name);

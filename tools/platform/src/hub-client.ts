@@ -18,6 +18,8 @@ export interface Submitted {
   readonly status: number;
   /** The `$status` URL path of an accepted submission (202, or 200 for a repeat). */
   readonly location: string | undefined;
+  /** `Retry-After` of a 429 or 503. */
+  readonly retryAfterSeconds: number | undefined;
   readonly body: unknown;
 }
 
@@ -96,6 +98,22 @@ export class HubClient {
     await this.expectOk('POST', `${this.urlOf('consent')}/consent/${orgnr}/Consent`, consent);
   }
 
+  /** The patient reserves themselves against journaling (a FHIR Consent with a deny provision). */
+  async reservePatient(orgnr: string, patient: { system: string; value: string }): Promise<void> {
+    await this.recordConsent(orgnr, {
+      resourceType: 'Consent',
+      status: 'active',
+      scope: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
+        ],
+      },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+      patient: { identifier: patient },
+      provision: { type: 'deny', period: { start: '2020-01-01' } },
+    });
+  }
+
   /** `POST /fhir/{orgnr}/{type}` as vendor `clientId`. */
   async submit(
     clientId: string,
@@ -114,6 +132,7 @@ export class HubClient {
     return {
       status: answer.status,
       location: answer.headers.get('location') ?? undefined,
+      retryAfterSeconds: retryAfterOf(answer.headers),
       body: answer.body,
     };
   }
@@ -233,6 +252,11 @@ export class HubClient {
     }
     return { status: response.status, headers: response.headers, body: parsed };
   }
+}
+
+function retryAfterOf(headers: Headers): number | undefined {
+  const value = Number(headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 function unexpected(what: string, answer: Answer): Error {

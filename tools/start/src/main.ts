@@ -1,19 +1,31 @@
 import { join } from 'node:path';
 import { ensureStack } from '@knutepunkt/devstack';
+import { parseArgs } from 'node:util';
 import { HubClient, localApps, Platform } from '@knutepunkt/platform';
+import { Simulator } from '@knutepunkt/simulator';
 import { demo, onboardDemo } from './demo-onboarding';
 
 const root = join(__dirname, '..', '..', '..');
 
+/** One simulated event every 10 s: enough to see entries arrive, little enough to read them. */
+const demoTrafficPerSecond = 0.1;
+
 /**
- * `npm start`: the local stack if it is not running, then the five services, each logging
- * to .local/logs/<app>.log, until every one answers /health/ready. Ctrl-C stops the services
- * (the stack keeps running; `npm run stack:down` stops it).
+ * `npm start [-- --quiet]`: the local stack if it is not running, then the five services, each
+ * logging to .local/logs/<app>.log, until every one answers /health/ready; then the demo is
+ * onboarded and, unless --quiet, a simulated vendor sends events for ten synthetic patients of
+ * the demo municipality. Ctrl-C stops the services (the stack keeps running; `npm run
+ * stack:down` stops it).
  */
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quiet: { type: 'boolean', default: false } } });
   const stack = await ensureStack();
   const started = Date.now();
   let stopping = false;
+  let markStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
   const platform = await Platform.start({
     env: {
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
@@ -31,11 +43,13 @@ async function main(): Promise<void> {
   });
   function stop(): void {
     stopping = true;
+    markStopped();
     void platform.stop();
   }
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await onboardDemo(HubClient.of(platform));
+  const hub = HubClient.of(platform);
+  await onboardDemo(hub);
   console.log(
     `\nKnutepunkt is running (all five services ready in ${((Date.now() - started) / 1000).toFixed(1)} s):\n`,
   );
@@ -50,6 +64,21 @@ async function main(): Promise<void> {
   console.log(`\n  kafka           ${stack.kafkaBrokers.join(',')}`);
   console.log(`  schema registry ${stack.schemaRegistryUrl}`);
   console.log(`  postgresql      ${new URL(stack.databaseUrl).host}`);
+  if (!values.quiet) {
+    const simulator = await Simulator.seed(
+      hub,
+      [{ orgnr: demo.orgnr, vendor: demo.vendor, epj: demo.epj }],
+      { patients: 10, reservedShare: 0.1, firstSeed: 10_000, onboard: false },
+    );
+    console.log(
+      `\n  demo traffic    ${demo.vendor} sends an event every ${String(1 / demoTrafficPerSecond)} s for 10 synthetic patients (one reserved: withheld); --quiet for none`,
+    );
+    void simulator.run({
+      ratePerSecond: demoTrafficPerSecond,
+      durationMs: Number.POSITIVE_INFINITY,
+      stop: stopped,
+    });
+  }
   console.log('\nCtrl-C stops the services; `npm run stack:down` stops the stack.');
 }
 

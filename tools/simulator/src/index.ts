@@ -1,0 +1,4 @@
+export { EpjPoller, type EpjPollerCounts } from './epj-poller';
+export { Simulator, type Accepted, type SimulatedTenant, type SimulatorCounts } from './simulator';
+export { simulatedTenants } from './tenants';
+export type { SimulatedEvent, SimulatedMunicipality, SimulatedPatient } from './traffic';
