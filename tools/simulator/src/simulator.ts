@@ -103,19 +103,29 @@ export class Simulator {
 
   /**
    * Sends `ratePerSecond` events a second (open model: arrivals do not wait for answers) for
-   * `durationMs`, or until `stop` resolves; then waits for the submissions still in flight.
+   * `durationMs` or until `arrivalsEnd` resolves, then waits for the submissions in flight to be
+   * accepted. `stop` ends it at once: no more arrivals and no more retries (Ctrl-C).
    */
   async run(options: {
     ratePerSecond: number;
     durationMs: number;
+    arrivalsEnd?: Promise<void>;
     stop?: Promise<void>;
   }): Promise<void> {
     const started = Date.now();
+    const arrivals = { ended: false };
+    void options.arrivalsEnd?.then(() => {
+      arrivals.ended = true;
+    });
     void options.stop?.then(() => {
       this.halted = true;
     });
     const intervalMs = 1000 / options.ratePerSecond;
-    for (let n = 0; !this.halted && Date.now() - started < options.durationMs; n += 1) {
+    for (
+      let n = 0;
+      !this.halted && !arrivals.ended && Date.now() - started < options.durationMs;
+      n += 1
+    ) {
       const due = started + n * intervalMs;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -1,0 +1,268 @@
+import { ensureStack, stackStatus, stopStack } from '@knutepunkt/devstack';
+import { readTopic } from '@knutepunkt/kafka/testing';
+import { HubClient, localApps, Platform, type SubmissionStatusBody } from '@knutepunkt/platform';
+import { createSerde, epjTopic, type JournalEntry } from '@knutepunkt/schemas';
+import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
+import { EpjPoller, Simulator, type Accepted, type SimulatedTenant } from '@knutepunkt/simulator';
+
+export type Fault = 'kafka' | 'services' | 'postgres';
+
+export interface ChaosOptions {
+  /** The services' environment (Kafka, registry, database). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly logDir: string;
+  /** Simulated events per second, steady through the faults. */
+  readonly ratePerSecond: number;
+  /** Traffic before the first fault, between faults and after the last. */
+  readonly settleMs: number;
+  readonly faults: readonly Fault[];
+  /** How long accepted submissions get to reach a final state once the traffic stops. */
+  readonly drainTimeoutMs: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ChaosReport {
+  readonly sent: number;
+  /** Events the vendors gave up on: refused for good, or still unanswered when traffic stopped. */
+  readonly givenUp: number;
+  readonly accepted: number;
+  readonly journaled: number;
+  readonly withheld: number;
+  readonly failed: number;
+  /** Accepted, yet neither journaled, withheld nor failed by the end. */
+  readonly lost: readonly string[];
+  /** Event ids with more than one JournalEntry on their municipality's topic. */
+  readonly duplicated: readonly string[];
+  /** Patients whose routine entries reached the topic out of the order their events were accepted. */
+  readonly outOfOrder: readonly string[];
+  /** Accepted submissions whose final state is `failed`, with the reasons. */
+  readonly failures: readonly { readonly submissionId: string; readonly reason: string | null }[];
+  /** Services that exited without being killed by the run. */
+  readonly crashed: readonly string[];
+  readonly faultsInjected: readonly string[];
+  readonly epjReadErrors: number;
+}
+
+/**
+ * While simulated vendors send at a steady rate and simulated EPJs read and acknowledge: SIGKILL
+ * the Kafka broker and start it again, SIGKILL each service in turn and start it again, restart
+ * PostgreSQL. Then wait for every accepted submission to reach a final state and count what was
+ * lost and what was duplicated at the sinks (issue 10).
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const log =
+    options.log ??
+    ((line: string) => {
+      console.log(line);
+    });
+  const crashed: string[] = [];
+  const platform = await Platform.start({
+    env: options.env,
+    logDir: options.logDir,
+    ports: 'free',
+    onUnexpectedExit: (app, how) => {
+      crashed.push(`${app} (${how})`);
+      log(`!! ${app} exited by itself (${how})`);
+    },
+  });
+  const faultsInjected: string[] = [];
+  try {
+    const hub = HubClient.of(platform);
+    const tenants: SimulatedTenant[] = [aFreshOrgnr(), aFreshOrgnr()].map((orgnr) => ({
+      orgnr,
+      vendor: `chaos-vendor-${orgnr}`,
+      epj: `chaos-epj-${orgnr}`,
+    }));
+    const simulator = await Simulator.seed(hub, tenants, {
+      patients: 15,
+      reservedShare: 0.1,
+      firstSeed: Math.floor(Math.random() * 20_000),
+    });
+    const poller = new EpjPoller(hub, tenants);
+    poller.start();
+    let endTraffic: () => void = () => undefined;
+    const trafficEnded = new Promise<void>((resolve) => {
+      endTraffic = resolve;
+    });
+    const traffic = simulator.run({
+      ratePerSecond: options.ratePerSecond,
+      durationMs: Number.POSITIVE_INFINITY,
+      arrivalsEnd: trafficEnded,
+    });
+
+    const settle = () => sleep(options.settleMs);
+    await settle();
+    for (const fault of options.faults) {
+      for (const injected of await inject(fault, platform, settle, log)) {
+        faultsInjected.push(injected);
+      }
+    }
+    endTraffic();
+    await traffic;
+    log(
+      `traffic stopped: sent ${String(simulator.counts.sent)}, accepted ${String(simulator.counts.accepted)}; waiting for final states`,
+    );
+
+    const finals = await finalStates(hub, simulator.accepted, options.drainTimeoutMs);
+    const acceptedIds = new Set(simulator.accepted.map((a) => a.submissionId));
+    await poller.stop();
+    const topics = await journalEntriesOn(options.env, tenants);
+    const withheldOrFailed = (s: SubmissionStatusBody) => s.withheld !== null || s.failed !== null;
+    const statuses = [...finals.values()];
+    return {
+      sent: simulator.counts.sent,
+      givenUp: simulator.counts.givenUp,
+      accepted: acceptedIds.size,
+      journaled: statuses.filter((s) => s.journaled !== null && !withheldOrFailed(s)).length,
+      withheld: statuses.filter((s) => s.withheld !== null).length,
+      failed: statuses.filter((s) => s.failed !== null).length,
+      lost: [...acceptedIds].filter((id) => {
+        const status = finals.get(id);
+        return status === undefined || !isFinal(status);
+      }),
+      duplicated: duplicatedEventIds(topics),
+      outOfOrder: patientsOutOfOrder(simulator.accepted, topics),
+      failures: statuses
+        .filter((s) => s.failed !== null)
+        .map((s) => ({ submissionId: s.submissionId, reason: s.reason })),
+      crashed,
+      faultsInjected,
+      epjReadErrors: poller.counts.errors,
+    };
+  } finally {
+    await platform.stop();
+  }
+}
+
+async function inject(
+  fault: Fault,
+  platform: Platform,
+  settle: () => Promise<void>,
+  log: (line: string) => void,
+): Promise<string[]> {
+  switch (fault) {
+    case 'kafka': {
+      const [kafka] = await stackStatus({ components: ['kafka'] });
+      if (kafka?.pid === undefined)
+        throw new Error('the Kafka broker is not one the devstack runs');
+      log(`SIGKILL the Kafka broker (pid ${String(kafka.pid)})`);
+      process.kill(kafka.pid, 'SIGKILL');
+      await sleep(3000);
+      await ensureStack({ components: ['kafka'] });
+      log('Kafka broker started again');
+      await settle();
+      return ['kafka: SIGKILL and restart'];
+    }
+    case 'services': {
+      const injected: string[] = [];
+      for (const { name } of localApps) {
+        log(`SIGKILL ${name}`);
+        await platform.stopApp(name, 'SIGKILL');
+        await platform.startApp(name);
+        log(`${name} ready again`);
+        injected.push(`${name}: SIGKILL and restart`);
+        await settle();
+      }
+      return injected;
+    }
+    case 'postgres': {
+      log('restart PostgreSQL');
+      await stopStack({ components: ['postgres'] });
+      await ensureStack({ components: ['postgres'] });
+      log('PostgreSQL started again');
+      await settle();
+      return ['postgres: stop and start'];
+    }
+  }
+}
+
+function isFinal(status: SubmissionStatusBody): boolean {
+  return status.journaled !== null || status.withheld !== null || status.failed !== null;
+}
+
+/** The `$status` of every accepted submission, polled until all are final or time is up. */
+async function finalStates(
+  hub: HubClient,
+  accepted: readonly Accepted[],
+  timeoutMs: number,
+): Promise<Map<string, SubmissionStatusBody>> {
+  const latest = new Map<string, SubmissionStatusBody>();
+  const unique = new Map(accepted.map((a) => [a.submissionId, a]));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = [...unique.values()].filter((a) => {
+      const status = latest.get(a.submissionId);
+      return status === undefined || !isFinal(status);
+    });
+    for (const submission of open) {
+      const status = await hub.statusOf(submission.vendor, submission.location).catch(() => null);
+      if (status) latest.set(submission.submissionId, status);
+    }
+    const stillOpen = open.filter((a) => {
+      const status = latest.get(a.submissionId);
+      return status === undefined || !isFinal(status);
+    });
+    if (stillOpen.length === 0 || Date.now() > deadline) return latest;
+    await sleep(2000);
+  }
+}
+
+async function journalEntriesOn(
+  env: Readonly<Record<string, string>>,
+  tenants: readonly SimulatedTenant[],
+): Promise<JournalEntry[]> {
+  const serde = createSerde({ registryUrl: env['SCHEMA_REGISTRY_URL'] ?? '' });
+  const brokers = (env['KAFKA_BROKERS'] ?? '').split(',');
+  const entries: JournalEntry[] = [];
+  for (const tenant of tenants) {
+    const topic = await readTopic(brokers, epjTopic(tenant.orgnr).name);
+    // The topic's end is not known to the reader: give it time to catch up.
+    let count = -1;
+    while (count !== topic.messages.length) {
+      count = topic.messages.length;
+      await sleep(3000);
+    }
+    for (const message of topic.messages) {
+      if (message.value) entries.push(await serde.decode(epjTopic(tenant.orgnr), message.value));
+    }
+    await topic.close();
+  }
+  return entries;
+}
+
+function duplicatedEventIds(entries: readonly JournalEntry[]): string[] {
+  const seen = new Map<string, number>();
+  for (const entry of entries) seen.set(entry.eventId, (seen.get(entry.eventId) ?? 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([eventId]) => eventId);
+}
+
+/**
+ * Each patient's routine (not urgent) entries must reach the topic in the order their
+ * submissions were accepted; urgent ones overtake by design (DESIGN.md "urgent lane").
+ */
+function patientsOutOfOrder(
+  accepted: readonly Accepted[],
+  entries: readonly JournalEntry[],
+): string[] {
+  const acceptedOrder = new Map(accepted.map((a, index) => [a.submissionId, index]));
+  const byPatient = new Map<string, number[]>();
+  for (const entry of entries) {
+    if (entry.urgent) continue;
+    const order = acceptedOrder.get(entry.submissionId);
+    if (order === undefined) continue;
+    const key = `${entry.orgnr}|${entry.patient.identifier.value}`;
+    byPatient.set(key, [...(byPatient.get(key) ?? []), order]);
+  }
+  const outOfOrder: string[] = [];
+  for (const [patient, orders] of byPatient) {
+    if (orders.some((order, index) => index > 0 && order < (orders[index - 1] ?? 0))) {
+      // The number stays out of the report: the municipality and a sequence do.
+      outOfOrder.push(`${patient.split('|')[0] ?? ''} patient #${String(outOfOrder.length + 1)}`);
+    }
+  }
+  return outOfOrder;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,24 @@
+import type { ChaosReport } from './chaos';
+
+/** The counts issue 10 asks for, one per line, then what went wrong (if anything). */
+export function formatChaosReport(report: ChaosReport): string {
+  const lines = [
+    `faults:     ${report.faultsInjected.join('; ')}`,
+    `sent        ${String(report.sent)}`,
+    `given up    ${String(report.givenUp)} (refused for good, or unanswered when the traffic stopped)`,
+    `accepted    ${String(report.accepted)}`,
+    `journaled   ${String(report.journaled)}`,
+    `withheld    ${String(report.withheld)}`,
+    `failed      ${String(report.failed)}`,
+    `lost        ${String(report.lost.length)}`,
+    `duplicated  ${String(report.duplicated.length)} (event ids with two entries on an EPJ topic)`,
+    `out of order ${String(report.outOfOrder.length)} patients`,
+    `crashed     ${report.crashed.length === 0 ? 'none' : report.crashed.join(', ')}`,
+    `EPJ poll errors (retried) ${String(report.epjReadErrors)}`,
+  ];
+  for (const failure of report.failures) {
+    lines.push(`  failed ${failure.submissionId}: ${failure.reason ?? '(no reason)'}`);
+  }
+  for (const id of report.lost) lines.push(`  lost ${id}`);
+  return lines.join('\n');
+}
