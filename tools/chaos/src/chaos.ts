@@ -23,7 +23,9 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   readonly sent: number;
-  /** Events the vendors gave up on: refused for good, or still unanswered when traffic stopped. */
+  /** Events refused for good (4xx other than 429). */
+  readonly refused: number;
+  /** Events still unanswered when the vendors stopped retrying. */
   readonly givenUp: number;
   readonly accepted: number;
   readonly journaled: number;
@@ -111,6 +113,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const statuses = [...finals.values()];
     return {
       sent: simulator.counts.sent,
+      refused: simulator.counts.refused,
       givenUp: simulator.counts.givenUp,
       accepted: acceptedIds.size,
       journaled: statuses.filter((s) => s.journaled !== null && !withheldOrFailed(s)).length,

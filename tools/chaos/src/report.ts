@@ -5,7 +5,8 @@ export function formatChaosReport(report: ChaosReport): string {
   const lines = [
     `faults:     ${report.faultsInjected.join('; ')}`,
     `sent        ${String(report.sent)}`,
-    `given up    ${String(report.givenUp)} (refused for good, or unanswered when the traffic stopped)`,
+    `refused     ${String(report.refused)}`,
+    `given up    ${String(report.givenUp)} (unanswered after every retry)`,
     `accepted    ${String(report.accepted)}`,
     `journaled   ${String(report.journaled)}`,
     `withheld    ${String(report.withheld)}`,

@@ -71,11 +71,11 @@ async function main(): Promise<void> {
 }
 
 function line(simulator: Simulator, poller: EpjPoller | undefined): string {
-  const { sent, accepted, retried, givenUp, skipped } = simulator.counts;
+  const { sent, accepted, retried, refused, givenUp, skipped } = simulator.counts;
   const epj = poller
     ? `; EPJ read ${String(poller.counts.read)}, acknowledged ${String(poller.counts.acknowledged)}`
     : '';
-  return `sent ${String(sent)}, accepted ${String(accepted)}, retried ${String(retried)}, given up ${String(givenUp)}, skipped (patient busy) ${String(skipped)}${epj}`;
+  return `sent ${String(sent)}, accepted ${String(accepted)}, retried ${String(retried)}, refused ${String(refused)}, given up ${String(givenUp)}, skipped (patient busy) ${String(skipped)}${epj}`;
 }
 
 main().catch((error: unknown) => {

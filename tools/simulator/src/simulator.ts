@@ -30,7 +30,9 @@ export interface SimulatorCounts {
   accepted: number;
   /** Answers that were not 202/200 and were retried (503 while Kafka is away, 429, no answer). */
   retried: number;
-  /** Submissions given up on: refused for good (4xx other than 429) or retried too long. */
+  /** Refused for good (4xx other than 429): the vendor's event is wrong. */
+  refused: number;
+  /** Still unanswered after the retries, or when run() was stopped. */
   givenUp: number;
   /** Arrivals not sent because every patient drawn had a submission still in flight. */
   skipped: number;
@@ -46,7 +48,14 @@ const maxAttempts = 200;
  * each patient's events are accepted in the order they were made.
  */
 export class Simulator {
-  readonly counts: SimulatorCounts = { sent: 0, accepted: 0, retried: 0, givenUp: 0, skipped: 0 };
+  readonly counts: SimulatorCounts = {
+    sent: 0,
+    accepted: 0,
+    retried: 0,
+    refused: 0,
+    givenUp: 0,
+    skipped: 0,
+  };
   readonly accepted: Accepted[] = [];
   private readonly busyPatients = new Set<string>();
   /** Set when run()'s `stop` resolves: no more arrivals, and no more retries. */
@@ -186,7 +195,7 @@ export class Simulator {
         return;
       }
       if (answer && answer.status !== 429 && answer.status < 500) {
-        this.counts.givenUp += 1;
+        this.counts.refused += 1;
         console.error(
           `refused ${event.label} (${String(answer.status)}): ${describe(answer.body)}`,
         );
