@@ -13,6 +13,8 @@ export interface PlatformOptions {
   readonly logDir: string;
   /** `local`: DESIGN.md's default ports (3000–3004), as `npm start`; `free`: any free ports. */
   readonly ports: 'local' | 'free';
+  /** Only these services (default: all five). */
+  readonly only?: readonly AppName[];
   /** How long a service may take to answer /health/ready (default 120 s). */
   readonly readyTimeoutMs?: number;
   /** Called when a service that was ready exits without being asked to. */
@@ -48,8 +50,9 @@ export class Platform {
       ports.set(app.name, options.ports === 'local' ? app.port : await aFreePort());
     }
     const platform = new Platform(options, ports);
+    const apps = options.only ?? localApps.map((app) => app.name);
     try {
-      await Promise.all(localApps.map((app) => platform.startApp(app.name)));
+      await Promise.all(apps.map((app) => platform.startApp(app)));
     } catch (error) {
       await platform.stop();
       throw error;

@@ -33,13 +33,20 @@ export interface ResolvedElement {
   readonly typeName: string | undefined;
 }
 
+function isElement(found: unknown): found is InternalSchemaElement {
+  return (
+    typeof found === 'object' && found !== null && Array.isArray((found as { type?: unknown }).type)
+  );
+}
+
 /** The element a JSON property stands for, with choice types (`valueQuantity`) resolved. */
 export function elementOf(
   schema: InternalTypeSchema,
   property: string,
 ): ResolvedElement | undefined {
-  const element = getElementDefinitionFromElements(schema.elements, property);
-  if (!element) return undefined;
+  const element: unknown = getElementDefinitionFromElements(schema.elements, property);
+  // The lookup indexes a plain object: `constructor` or `valueOf` finds Object's own function.
+  if (!isElement(element)) return undefined;
   const types = element.type;
   if (types.length === 1) return { element, typeName: types[0]?.code };
   const base = element.path.slice(element.path.lastIndexOf('.') + 1).replace('[x]', '');

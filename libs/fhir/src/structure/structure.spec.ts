@@ -125,3 +125,22 @@ describe('validateStructure', () => {
     expect(JSON.stringify(errors)).not.toContain('01017012345');
   });
 });
+
+describe('properties named like Object.prototype members', () => {
+  it.each(['constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'treats %s as the unknown element it is, in repair and validation',
+    (property) => {
+      const observation = JSON.parse(
+        JSON.stringify(aVkpVitalSignObservation('heartRate')).replace(
+          '{',
+          `{"${property}":{"prototype":{"polluted":"yes"}},`,
+        ),
+      ) as Record<string, unknown>;
+      expect(() => repairStructure(observation)).not.toThrow();
+      expect(validateStructure(observation).map((e) => e.expression)).toContain(
+        `Observation.${property}`,
+      );
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    },
+  );
+});

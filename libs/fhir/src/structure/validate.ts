@@ -15,6 +15,9 @@ export function validateStructure(
   resource: Readonly<Record<string, unknown>>,
 ): FhirError<StructureErrorCode>[] {
   ensureFhirDefinitions();
+  const type = resource['resourceType'];
+  const reserved = reservedKeys(resource, typeof type === 'string' ? type : 'Resource');
+  if (reserved.length > 0) return reserved;
   try {
     validateResource(resource as unknown as Resource);
     return [];
@@ -32,4 +35,34 @@ export function validateStructure(
         };
       });
   }
+}
+
+/**
+ * Names no FHIR element has that object lookups resolve anyway (`__proto__`, `constructor`,
+ * `toString`… of Object.prototype, and `prototype`).
+ */
+function isObjectMemberName(key: string): boolean {
+  return key === 'prototype' || key in Object.prototype;
+}
+
+/**
+ * Properties named like Object's members, anywhere in the resource: medplum's validator takes
+ * them for known elements (so they would pass), and code downstream could be fooled the same way.
+ */
+function reservedKeys(value: unknown, path: string): FhirError<StructureErrorCode>[] {
+  if (typeof value !== 'object' || value === null) return [];
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => reservedKeys(item, `${path}[${String(index)}]`));
+  }
+  return Object.entries(value).flatMap(([key, child]) =>
+    isObjectMemberName(key)
+      ? [
+          {
+            code: 'FHIR.STRUCTURE' as const,
+            message: `${path}.${key}: not an element of FHIR R4`,
+            expression: `${path}.${key}`,
+          },
+        ]
+      : reservedKeys(child, `${path}.${key}`),
+  );
 }
