@@ -41,3 +41,4 @@ export type { Repair, RepairCode } from './structure/repair';
 export { validateStructure } from './structure/validate';
 export type { StructureErrorCode } from './structure/validate';
 export { ensureFhirDefinitions } from './structure/definitions';
+export * from './vkp-rules';

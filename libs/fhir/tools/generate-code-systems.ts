@@ -1,6 +1,7 @@
 /**
  * Regenerates libs/fhir/src/code-systems/generated/ from the VKP R4 code systems and value
- * sets in ../shared/vkp-r4/{CodeSystem,ValueSet}/*.xml:
+ * sets in ../shared/vkp-r4/{CodeSystem,ValueSet}/*.xml, and libs/fhir/src/vkp-rules/generated/
+ * from its StructureDefinitions and MessageDefinition:
  *
  *   node -r @swc-node/register libs/fhir/tools/generate-code-systems.ts
  *
@@ -10,6 +11,12 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import {
+  profileRulesDir,
+  profileRulesModule,
+  readProfileRules,
+  renderProfileRulesModule,
+} from './profile-rules';
 import { generatedDir, readTerminology, renderTerminologyModules } from './terminology-xml';
 
 async function main(): Promise<void> {
@@ -29,6 +36,17 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Generated ${modules.length} files in ${relative(process.cwd(), generatedDir)}\n`,
   );
+  mkdirSync(profileRulesDir, { recursive: true });
+  const rulesTarget = join(profileRulesDir, profileRulesModule);
+  const rulesOptions = await resolveConfig(rulesTarget);
+  writeFileSync(
+    rulesTarget,
+    await format(renderProfileRulesModule(readProfileRules()), {
+      ...rulesOptions,
+      filepath: rulesTarget,
+    }),
+  );
+  process.stdout.write(`Generated ${relative(process.cwd(), rulesTarget)}\n`);
 }
 
 main().catch((error: unknown) => {

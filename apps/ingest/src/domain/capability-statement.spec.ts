@@ -12,8 +12,22 @@ describe('capabilityStatement', () => {
     }
   });
 
-  it('claims no profile it does not validate against', () => {
-    expect(JSON.stringify(statement)).not.toContain('supportedProfile');
+  it('claims the VKP profiles submissions are held to, and none where VKP has none', () => {
+    const resources = statement.rest?.[0]?.resource ?? [];
+    const of = (type: string) => resources.find((r) => r.type === type);
+    expect(of('MedicationDispense')).toMatchObject({
+      profile: 'http://ehelse.no/fhir/StructureDefinition/vkp-MedicationDispense-v090',
+      supportedProfile: ['http://ehelse.no/fhir/StructureDefinition/vkp-MedicationDispense-v090'],
+    });
+    expect(of('Encounter')?.supportedProfile).toEqual([
+      'http://ehelse.no/fhir/StructureDefinition/vkp-Encounter-v090',
+      'http://ehelse.no/fhir/StructureDefinition/vkp-digital-Encounter-v090',
+    ]);
+    expect(of('Observation')?.supportedProfile).toHaveLength(6);
+    for (const type of ['Flag', 'Bundle']) {
+      expect(of(type)).not.toHaveProperty('profile');
+      expect(of(type)).not.toHaveProperty('supportedProfile');
+    }
   });
 
   it('names FHIR R4, JSON and OAuth', () => {

@@ -1,11 +1,12 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
-import { submissionResourceTypes } from '@knutepunkt/fhir';
+import { defaultVkpProfileOf, submissionResourceTypes, vkpProfileRules } from '@knutepunkt/fhir';
 
 /**
  * What the vendor API does, and only that (DESIGN.md "Ingest — vendor API"): each type can be
  * created (`POST /fhir/{orgnr}/{type}`), nothing can be read or searched back, and each
- * submission's lifecycle is at `$status`. No profile is claimed: submissions are checked for
- * structure, identity numbers and Bundle types, not yet against the VKP profiles.
+ * submission's lifecycle is at `$status`. The profiles claimed are the VKP profiles submissions
+ * are held to (libs/fhir checkVkpRules): `profile` the one a resource that names none gets,
+ * `supportedProfile` every VKP profile of the type a resource may name in `meta.profile`.
  */
 export function capabilityStatement(date: Date): CapabilityStatement {
   return {
@@ -42,6 +43,7 @@ export function capabilityStatement(date: Date): CapabilityStatement {
         },
         resource: submissionResourceTypes.map((type) => ({
           type,
+          ...profilesOf(type),
           interaction: [
             {
               code: 'create',
@@ -58,5 +60,16 @@ export function capabilityStatement(date: Date): CapabilityStatement {
         })),
       },
     ],
+  };
+}
+
+function profilesOf(type: string): { profile?: string; supportedProfile?: string[] } {
+  const fallback = defaultVkpProfileOf(type);
+  const supported = vkpProfileRules
+    .filter((profile) => profile.kind === 'resource' && profile.type === type)
+    .map((profile) => profile.url);
+  return {
+    ...(fallback === undefined ? {} : { profile: fallback.url }),
+    ...(supported.length === 0 ? {} : { supportedProfile: supported }),
   };
 }

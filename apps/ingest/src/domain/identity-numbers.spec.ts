@@ -1,5 +1,14 @@
 import { syntheticFodselsnummer } from '@knutepunkt/schemas/testing';
-import { checkIdentityNumbers, nationalIdentifiersIn } from './identity-numbers';
+import {
+  aVkpAlarmBundle,
+  aVkpBloodPressureObservation,
+  aVkpMedicationDispense,
+} from '@knutepunkt/fhir/testing';
+import {
+  checkIdentityNumbers,
+  checkPatientIdentifierSystems,
+  nationalIdentifiersIn,
+} from './identity-numbers';
 
 const fnr = 'urn:oid:2.16.578.1.12.4.1.4.1';
 const synthetic = syntheticFodselsnummer(3);
@@ -67,5 +76,57 @@ describe('checkIdentityNumbers', () => {
     const broken = `${synthetic.slice(0, 10)}${(Number(synthetic[10]) + 1) % 10}`;
     expect(checkIdentityNumbers(dispense(broken), 'test').ok).toBe(false);
     expect(checkIdentityNumbers(dispense(real), 'production').ok).toBe(true);
+  });
+});
+
+describe('checkPatientIdentifierSystems', () => {
+  const epj = 'https://epj.knutepunkt.test/fhir/sid/lopenummer';
+  const json = (resource: unknown) =>
+    JSON.parse(JSON.stringify(resource)) as Record<string, unknown>;
+
+  it('takes national identity numbers, and reports none as municipal', () => {
+    expect(checkPatientIdentifierSystems(json(aVkpAlarmBundle()), [])).toEqual({
+      ok: true,
+      value: [],
+    });
+  });
+
+  it("takes the municipality's own systems in a reference and in a Patient, and returns them", () => {
+    const patient = { system: epj, value: '10042' };
+    const alarm = json(aVkpAlarmBundle({ patient }));
+    const result = checkPatientIdentifierSystems(alarm, [epj]);
+    expect(result.ok && result.value.map((i) => i.expression)).toEqual([
+      'Bundle.entry[0].resource.subject.identifier',
+      'Bundle.entry[1].resource.patient.identifier',
+      'Bundle.entry[2].resource.subject.identifier',
+      'Bundle.entry[4].resource.identifier[0]',
+    ]);
+  });
+
+  it('refuses every patient identifier in another system, naming each by FHIRPath', () => {
+    const alarm = json(aVkpAlarmBundle({ patient: { system: epj, value: '10042' } }));
+    const result = checkPatientIdentifierSystems(alarm, ['https://other.epj.test/id']);
+    expect(result.ok ? 'accepted' : result.error).toMatchObject({
+      code: 'INGEST.UNKNOWN_IDENTIFIER_SYSTEM',
+      expression: 'Bundle.entry[0].resource.subject.identifier.system',
+      more: [
+        { expression: 'Bundle.entry[1].resource.patient.identifier.system' },
+        { expression: 'Bundle.entry[2].resource.subject.identifier.system' },
+        { expression: 'Bundle.entry[4].resource.identifier' },
+      ],
+    });
+    expect(JSON.stringify(result)).not.toContain('10042');
+  });
+
+  it('leaves references that say they are not a Patient alone (a device subject)', () => {
+    const reading = json(aVkpBloodPressureObservation());
+    reading['subject'] = {
+      type: 'Device',
+      identifier: { system: 'urn:vendor:serial', value: 'x' },
+    };
+    expect(checkPatientIdentifierSystems(reading, []).ok).toBe(true);
+    const dispense = json(aVkpMedicationDispense());
+    dispense['subject'] = { identifier: { system: 'urn:vendor:serial', value: 'x' } };
+    expect(checkPatientIdentifierSystems(dispense, []).ok).toBe(false);
   });
 });

@@ -16,6 +16,12 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   'INGEST.SUBMISSION_NOT_FOUND': { status: 404, fhirCode: 'not-found', vkpCode: '3' },
   'INGEST.BUNDLE_TYPE': { status: 422, fhirCode: 'business-rule', vkpCode: '2' },
   'INGEST.INVALID_IDENTITY_NUMBER': { status: 422, fhirCode: 'value', vkpCode: '2.1' },
+  'INGEST.UNKNOWN_IDENTIFIER_SYSTEM': { status: 422, fhirCode: 'value', vkpCode: '2.1' },
+  // The VKP rules (libs/fhir checkVkpRules), one code per kind of rule.
+  'INGEST.PROFILE_VIOLATION': { status: 422, fhirCode: 'invariant', vkpCode: '2' },
+  'INGEST.UNKNOWN_CODE': { status: 422, fhirCode: 'code-invalid', vkpCode: '2' },
+  'INGEST.UNRESOLVED_REFERENCE': { status: 422, fhirCode: 'not-found', vkpCode: '2' },
+  'INGEST.MESSAGE_EVENT_MISMATCH': { status: 422, fhirCode: 'business-rule', vkpCode: '2' },
   'INGEST.FORBIDDEN': { status: 403, fhirCode: 'forbidden', vkpCode: '1.4' },
   'INGEST.DPOP_REQUIRED': {
     status: 401,
@@ -34,8 +40,15 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   },
 };
 
+/**
+ * The answer to a refusal: the status and headers of its code, and one issue per problem —
+ * those of `also` after the error's own, each with its own code's issue type and VKP code.
+ */
 export function ingestErrorAnswer(error: IngestError): HttpAnswer {
-  return errorAnswer(mapping, error);
+  const answer = errorAnswer(mapping, error);
+  if (!error.also || error.also.length === 0) return answer;
+  const others = error.also.flatMap((other) => errorAnswer(mapping, other).body.issue);
+  return { ...answer, body: { ...answer.body, issue: [...answer.body.issue, ...others] } };
 }
 
 const adminMapping: Record<AdminErrorCode, ErrorHttpMapping> = {

@@ -15,6 +15,11 @@ export type IngestErrorCode =
   | 'INGEST.UNKNOWN_ORGNR'
   | 'INGEST.BUNDLE_TYPE'
   | 'INGEST.INVALID_IDENTITY_NUMBER'
+  | 'INGEST.UNKNOWN_IDENTIFIER_SYSTEM'
+  | 'INGEST.PROFILE_VIOLATION'
+  | 'INGEST.UNKNOWN_CODE'
+  | 'INGEST.UNRESOLVED_REFERENCE'
+  | 'INGEST.MESSAGE_EVENT_MISMATCH'
   | 'INGEST.BAD_IDEMPOTENCY_KEY'
   | 'INGEST.SUBMISSION_NOT_FOUND'
   | 'INGEST.FORBIDDEN'
@@ -22,4 +27,10 @@ export type IngestErrorCode =
   | 'INGEST.RATE_LIMITED'
   | 'INGEST.KAFKA_UNAVAILABLE';
 
-export type IngestError = CodedError<IngestErrorCode>;
+export interface IngestError extends CodedError<IngestErrorCode> {
+  /**
+   * Problems of other kinds found in the same request (a VKP rules check finds them all at
+   * once), each answered as issues of their own code in the same OperationOutcome.
+   */
+  readonly also?: readonly CodedError<IngestErrorCode>[];
+}

@@ -1,4 +1,5 @@
-import { maxJsonDepth, parseSubmission } from './submission';
+import { aVkpAlarmBundle, aVkpMedicationDispense } from '@knutepunkt/fhir/testing';
+import { checkVkp, maxJsonDepth, parseSubmission } from './submission';
 
 const observation = JSON.stringify({
   resourceType: 'Observation',
@@ -49,5 +50,40 @@ describe('parseSubmission', () => {
     const body = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
     const result = parseSubmission('Observation', body);
     expect(result.ok ? 'accepted' : result.error.code).toMatch(/INGEST\.(TOO_DEEP|MALFORMED_JSON)/);
+  });
+});
+
+describe('checkVkp', () => {
+  const json = (resource: unknown) =>
+    JSON.parse(JSON.stringify(resource)) as Record<string, unknown>;
+
+  it('passes a submission that keeps the VKP rules', () => {
+    expect(checkVkp(json(aVkpAlarmBundle()), []).ok).toBe(true);
+  });
+
+  it('refuses every broken rule at once, grouped by code, each with its FHIRPath', () => {
+    const alarm = json(aVkpAlarmBundle({ alertCode: '4.99' }));
+    const entries = alarm['entry'] as { resource: Record<string, unknown> }[];
+    const [composition, issue] = entries.map((e) => e.resource);
+    Reflect.deleteProperty(composition ?? {}, 'category');
+    if (issue) issue['author'] = { reference: 'Device/nowhere' };
+    const result = checkVkp(alarm, []);
+    expect(result.ok ? 'accepted' : result.error).toMatchObject({
+      code: 'INGEST.UNRESOLVED_REFERENCE',
+      expression: 'Bundle.entry[1].resource.author.reference',
+      more: [],
+      also: [
+        { code: 'INGEST.PROFILE_VIOLATION', expression: 'Bundle.entry[0].resource.category' },
+        { code: 'INGEST.UNKNOWN_CODE', expression: 'Bundle.entry[1].resource.code.coding[0].code' },
+      ],
+    });
+  });
+
+  it("takes the municipality's own systems where a profile closes the patient identifier", () => {
+    const epj = 'https://epj.knutepunkt.test/fhir/sid/lopenummer';
+    const dispense = json(aVkpMedicationDispense({ patient: { system: epj, value: '10042' } }));
+    const refused = checkVkp(dispense, []);
+    expect(refused.ok ? 'accepted' : refused.error.code).toBe('INGEST.PROFILE_VIOLATION');
+    expect(checkVkp(dispense, [epj]).ok).toBe(true);
   });
 });

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
   acceptedBundleTypes,
+  checkVkpRules,
   isSubmissionResourceType,
   repairStructure,
   validateStructure,
   type Repair,
   submissionResourceTypes,
   type SubmissionResourceType,
+  type VkpRuleCode,
+  type VkpRuleProblem,
 } from '@knutepunkt/fhir';
 import { err, ok, type Result } from './result';
-import type { IngestError } from './ingest-error';
+import type { IngestError, IngestErrorCode } from './ingest-error';
 
 export type SubmissionType = SubmissionResourceType;
 
@@ -120,6 +123,52 @@ export function checkStructure(
     });
   }
   return ok(repairs);
+}
+
+/** Which ingest code answers each kind of VKP rule. */
+const vkpRuleCodes: Readonly<Record<VkpRuleCode, IngestErrorCode>> = {
+  'VKP.REQUIRED': 'INGEST.PROFILE_VIOLATION',
+  'VKP.PROHIBITED': 'INGEST.PROFILE_VIOLATION',
+  'VKP.CARDINALITY': 'INGEST.PROFILE_VIOLATION',
+  'VKP.FIXED_VALUE': 'INGEST.PROFILE_VIOLATION',
+  'VKP.SLICE_NOT_ALLOWED': 'INGEST.PROFILE_VIOLATION',
+  'VKP.NOT_IN_VALUE_SET': 'INGEST.UNKNOWN_CODE',
+  'VKP.UNKNOWN_CODE': 'INGEST.UNKNOWN_CODE',
+  'VKP.UNRESOLVED_REFERENCE': 'INGEST.UNRESOLVED_REFERENCE',
+  'VKP.MESSAGE_FOCUS': 'INGEST.MESSAGE_EVENT_MISMATCH',
+};
+
+/**
+ * The VKP rules (libs/fhir checkVkpRules: profiles, codes, references inside a Bundle, message
+ * event and focus), on a resource known to be well-formed FHIR R4. Every problem is refused at
+ * once, each as its own issue with its FHIRPath; problems are grouped by ingest code, the first
+ * kind found is the refusal's code and the others follow in `also`.
+ * `municipalitySystems`: the municipality's own patient identifier systems, taken where a
+ * profile closes an identifier to the national ones.
+ */
+export function checkVkp(
+  resource: FhirJson,
+  municipalitySystems: readonly string[],
+): Result<void, IngestError> {
+  const problems = checkVkpRules(resource, { additionalIdentifierSystems: municipalitySystems });
+  const byCode = new Map<IngestErrorCode, VkpRuleProblem[]>();
+  for (const problem of problems) {
+    const code = vkpRuleCodes[problem.code];
+    byCode.set(code, [...(byCode.get(code) ?? []), problem]);
+  }
+  const [first, ...others] = [...byCode].map(([code, [head, ...rest]]) => ({
+    code,
+    ...issueOf(head),
+    more: rest.map(issueOf),
+  }));
+  if (!first) return ok(undefined);
+  return err(others.length === 0 ? first : { ...first, also: others });
+}
+
+/** The problem's message with its VKP rule code, for the integrator. */
+function issueOf(problem: VkpRuleProblem | undefined): { message: string; expression?: string } {
+  if (!problem) return { message: 'VKP rule broken.' };
+  return { message: `${problem.message} (${problem.code})`, expression: problem.expression };
 }
 
 export function contentHash(body: string): string {

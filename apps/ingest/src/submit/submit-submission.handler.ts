@@ -5,13 +5,13 @@ import {
   type PatientKeyDeriver,
 } from '@knutepunkt/fhir';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
-import { checkIdentityNumbers } from '../domain/identity-numbers';
+import { checkIdentityNumbers, checkPatientIdentifierSystems } from '../domain/identity-numbers';
 import { RateLimiter } from '../domain/rate-limit';
 import type { AcceptedSubmission, Client, RepairWarning } from '@knutepunkt/schemas';
 import { dedupeKey } from '../domain/dedupe-key';
 import type { IngestError } from '../domain/ingest-error';
 import { err, ok, type Result } from '../domain/result';
-import { checkStructure, parseSubmission } from '../domain/submission';
+import { checkStructure, checkVkp, parseSubmission } from '../domain/submission';
 import type { RegisteredSubmission, SubmissionStore } from '../persistence/submission-store';
 
 export interface SubmitCommand {
@@ -55,7 +55,7 @@ export class SubmitSubmissionHandler {
      */
     private readonly patientKey: PatientKeyDeriver,
     /** The authorization register: which client may write for which municipality. */
-    private readonly register: Pick<AuthorizationRegister, 'mayWrite' | 'client'>,
+    private readonly register: Pick<AuthorizationRegister, 'mayWrite' | 'client' | 'municipality'>,
     private readonly rateLimiter: RateLimiter = new RateLimiter(),
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -77,9 +77,18 @@ export class SubmitSubmissionHandler {
     if (!repairs.ok) return repairs;
     const identities = checkIdentityNumbers(parsed.value.resource, this.environment);
     if (!identities.ok) return identities;
+    // The municipality's own EPJ identifier systems, registered at onboarding.
+    const municipalSystems = this.register.municipality(command.orgnr)?.identifierSystems ?? [];
+    const municipalIdentifiers = checkPatientIdentifierSystems(
+      parsed.value.resource,
+      municipalSystems,
+    );
+    if (!municipalIdentifiers.ok) return municipalIdentifiers;
+    const rules = checkVkp(parsed.value.resource, municipalSystems);
+    if (!rules.ok) return rules;
     const key = dedupeKey(parsed.value, command.idempotencyKey);
     if (!key.ok) return key;
-    const firstIdentifier = identities.value[0];
+    const firstIdentifier = identities.value[0] ?? municipalIdentifiers.value[0];
 
     const submissionId = randomUUID();
     const record: AcceptedSubmission = {
@@ -94,8 +103,10 @@ export class SubmitSubmissionHandler {
       contentHash: parsed.value.contentHash,
       idempotencyKey: command.idempotencyKey ?? null,
       requestId: command.requestId,
-      // The first national identity number in document order; a submission naming only an
-      // EPJ running number or a device is keyed by its id until the normalizer finds the patient.
+      // The first national identity number in document order, else the first identifier in
+      // one of the municipality's own systems (both as the normalizer keys the patient); a
+      // submission naming only a device is keyed by its id until the consent service finds the
+      // patient.
       patientKey: firstIdentifier
         ? this.patientKey({ orgnr: command.orgnr, identifier: firstIdentifier })
         : null,

@@ -46,7 +46,7 @@ const submitAnswers = {
   404: 'Unknown resource type, or a municipality that is not connected (organisation number with a wrong check digit included).',
   413: 'Body over 1 MiB.',
   415: 'Content-Type other than application/fhir+json or application/json.',
-  422: 'Valid FHIR that breaks the rules: a Bundle type not taken, a national identity number with a bad checksum, a synthetic number in production or a real one in test.',
+  422: "Valid FHIR that breaks the rules, one issue (with its FHIRPath) per problem: a Bundle type not taken; a VKP profile's required element missing, or a prohibited or fixed value broken (`INGEST.PROFILE_VIOLATION`); a code its VKP code system or required value set does not have (`INGEST.UNKNOWN_CODE`); a reference inside a Bundle that points at no entry (`INGEST.UNRESOLVED_REFERENCE`); a MessageHeader whose focus does not fit its event (`INGEST.MESSAGE_EVENT_MISMATCH`); a patient identifier in neither a national identity number system nor one of the municipality's own (`INGEST.UNKNOWN_IDENTIFIER_SYSTEM`); a national identity number with a bad checksum, a synthetic number in production or a real one in test.",
   429: "Over the client's registered rate; `Retry-After` says when to try again.",
   503: 'Kafka unavailable; nothing was kept. `Retry-After` says when to try again.',
 } as const;
