@@ -13,6 +13,8 @@ import {
   type ServiceRuntime,
 } from '@knutepunkt/service';
 import { AdminHttpController } from './admin/admin.http.controller';
+import { DeviceTemplateCatalog } from './devices/device-template-catalog';
+import { SubmitDeviceReadingHttpController } from './devices/submit-device-reading.http.controller';
 import { PutRegisterEntryHandler } from './admin/put-register-entry.handler';
 import { registerKafkaPorts } from './admin/register-publisher';
 import { FhirHttpSetup } from './http/fhir-http.setup';
@@ -33,6 +35,7 @@ import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
 @Module({
   controllers: [
     SubmitSubmissionHttpController,
+    SubmitDeviceReadingHttpController,
     MetadataHttpController,
     AdminHttpController,
     StatusProjectionHandler,
@@ -40,6 +43,7 @@ import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
   providers: [
     FhirHttpSetup,
     ...httpApiProviders,
+    { provide: DeviceTemplateCatalog, useFactory: () => DeviceTemplateCatalog.fromDirectory() },
     authorizationRegisterProvider,
     { provide: REFUSAL_AUDIT, inject: [SERVICE_RUNTIME], useFactory: refusalAudit },
     {

@@ -5,7 +5,8 @@ import {
   SERVICE_RUNTIME,
   type ServiceRuntime,
 } from '@knutepunkt/service';
-import type { NormalizeContext } from './domain';
+import { loadDeviceTemplateFiles } from './device-templates/device-template-files';
+import type { NormalizeAcceptedContext } from './domain';
 import { NormalizerMetrics } from './normalizer-metrics';
 import { NormalizeAcceptedHandler } from './normalize/normalize-accepted.handler';
 import { NORMALIZE_CONTEXT } from './tokens';
@@ -23,9 +24,14 @@ import { NORMALIZE_CONTEXT } from './tokens';
     {
       provide: NORMALIZE_CONTEXT,
       inject: [SERVICE_RUNTIME],
-      useFactory: (runtime: ServiceRuntime): NormalizeContext => {
+      useFactory: (runtime: ServiceRuntime): NormalizeAcceptedContext => {
         const derive = patientKeyDeriver(runtime);
-        return { patientKey: (orgnr, identifier) => derive({ orgnr, identifier }) };
+        return {
+          patientKey: (orgnr, identifier) => derive({ orgnr, identifier }),
+          // Vendor mapping templates (docs/vendor-templates.md), checked once here.
+          templates: loadDeviceTemplateFiles(),
+          environment: runtime.env.KNUTEPUNKT_ENV,
+        };
       },
     },
   ],

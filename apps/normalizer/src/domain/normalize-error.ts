@@ -43,6 +43,12 @@ export const normalizeErrorCodes = {
   'NORMALIZE.IMPLAUSIBLE_VALUE': '2',
   /** A value outside its domain (a latitude of 95°, a negative accuracy). */
   'NORMALIZE.INVALID_VALUE': '2',
+  /**
+   * A device submission names a template version this normalizer does not have (ingest and
+   * normalizer deployed with different template folders). Dead-lettered like the rest; replay
+   * it from the DLQ once the normalizer has the template.
+   */
+  'NORMALIZE.UNKNOWN_TEMPLATE': '2',
 } as const satisfies Readonly<Record<string, VkpOperationOutcomeCode>>;
 
 export type NormalizeErrorCode = keyof typeof normalizeErrorCodes;

@@ -195,7 +195,8 @@ function resourceKeys(content: SubmissionContent): ReadonlyMap<SubmittedResource
   );
 }
 
-function wrapBody(body: TaggedWelfareEventBody): WelfareEventBody {
+/** The tagged body as the Avro union carries it. */
+export function wrapBody(body: TaggedWelfareEventBody): WelfareEventBody {
   switch (body.kind) {
     case 'MedicationDispensing':
       return welfareEventBody('MedicationDispensing', body.value);

@@ -23,7 +23,7 @@ import {
   SERVICE_RUNTIME,
   type ServiceRuntime,
 } from '@knutepunkt/service';
-import { normalizeSubmission, type NormalizeContext } from '../domain';
+import { normalizeAccepted, type NormalizeAcceptedContext } from '../domain';
 import { NormalizerMetrics } from '../normalizer-metrics';
 import { NORMALIZE_CONTEXT } from '../tokens';
 
@@ -44,7 +44,7 @@ export class NormalizeAcceptedHandler {
 
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
-    @Inject(NORMALIZE_CONTEXT) private readonly context: NormalizeContext,
+    @Inject(NORMALIZE_CONTEXT) private readonly context: NormalizeAcceptedContext,
     @Inject(AUTHORIZATION_REGISTER) private readonly register: AuthorizationRegister,
     @Inject(NormalizerMetrics) private readonly metrics: NormalizerMetrics,
   ) {}
@@ -62,7 +62,7 @@ export class NormalizeAcceptedHandler {
           message.headers[CorrelationHeaders.correlationId] ?? submission.submissionId,
         [CorrelationHeaders.causationId]: submission.submissionId,
       };
-      const result = normalizeSubmission(submission, this.context);
+      const result = normalizeAccepted(submission, this.context);
       if (result.ok) {
         for (const event of result.value) {
           // Ingest checked the municipality; the service is known only now (docs/adr/0011).

@@ -1,0 +1,155 @@
+import { Controller, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Scopes } from '@knutepunkt/auth';
+import { operationOutcome } from '@knutepunkt/fhir';
+import {
+  actorOf,
+  ApiAnswers,
+  AuthGuard,
+  principalOf,
+  RequireScopes,
+  sendAnswer,
+} from '@knutepunkt/service';
+import type { IngestError } from '../domain/ingest-error';
+import { ingestErrorAnswer } from '../domain/ingest-error.http';
+import { IngestMetrics } from '../ingest-metrics';
+import type { RefusedSubmission } from '../submit/refusal-audit';
+import { SubmitSubmissionHandler } from '../submit/submit-submission.handler';
+import { REFUSAL_AUDIT } from '../tokens';
+import { checkVendorJson, deviceEnvelope } from './device-envelope';
+import { DeviceTemplateCatalog } from './device-template-catalog';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/**
+ * `POST /devices/{orgnr}/{template}`: vendor JSON that a mapping template turns into
+ * WelfareEvents (docs/vendor-templates.md). The body is checked to be a JSON object and wrapped
+ * in its envelope (device-envelope.ts); everything else — token, scope, register, DPoP, rate,
+ * idempotency, the durable publish before 202 — is the FHIR vendor API's own handler.
+ */
+@ApiTags('vendor API')
+@Controller()
+@UseGuards(AuthGuard)
+export class SubmitDeviceReadingHttpController {
+  constructor(
+    @Inject(SubmitSubmissionHandler) private readonly handler: SubmitSubmissionHandler,
+    @Inject(DeviceTemplateCatalog) private readonly templates: DeviceTemplateCatalog,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+    @Inject(REFUSAL_AUDIT)
+    private readonly auditRefusal: (refused: RefusedSubmission) => Promise<void>,
+  ) {}
+
+  @Post('devices/:orgnr/:template')
+  @RequireScopes(Scopes.IngestWrite)
+  @ApiOperation({
+    summary:
+      "Submit a device's own JSON, mapped by a vendor template (docs/vendor-templates.md) instead of FHIR",
+  })
+  @ApiParam({ name: 'orgnr', description: "The municipality's organisation number (9 digits)." })
+  @ApiParam({
+    name: 'template',
+    description:
+      'A template name (its latest version), or `<template>.v<version>` to pin one: doseguard-event-log, nattro-bed-sensor, tensio-bp-cuff, …',
+  })
+  @ApiBody({
+    description: "The device's JSON document, exactly as the vendor system produces it.",
+    schema: { type: 'object' },
+  })
+  @ApiHeader({
+    name: 'nhn-source-system',
+    required: false,
+    description: "The vendor's system name.",
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry a repeat (200) instead of a new submission; without it, the same bytes for the same template version are a repeat.',
+  })
+  @ApiAnswers({
+    202: "Accepted: durable in Kafka (acks=all). `Location` is the submission's `$status`; mapping errors show there as `failed` with the JSONPath that failed.",
+    200: 'A repeat: the first submission’s `Location`, not published again.',
+    400: 'The body is not JSON, not a JSON object, or nested too deep.',
+    401: 'Missing or invalid token, or a bearer token from a client registered to require DPoP.',
+    403: 'Scope `knutepunkt:ingest.write` missing, or the register does not let this client write for this municipality.',
+    404: 'No such template, or a municipality that is not connected.',
+    413: 'Body over 1 MiB.',
+    415: 'Content-Type other than application/json (or application/fhir+json).',
+    429: "Over the client's registered rate; `Retry-After` says when.",
+    503: 'Kafka unavailable; nothing was kept. `Retry-After` says when.',
+  })
+  async submit(
+    @Param('orgnr') orgnr: string,
+    @Param('template') template: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const principal = principalOf(request);
+    const refuse = (error: IngestError) => {
+      this.metrics.refused(principal.clientId, orgnr, error.code);
+      void this.auditRefusal({
+        orgnr,
+        actor: actorOf(principal, 'vendor', header(request, 'nhn-source-system') ?? null),
+        requestId: request.id,
+        error,
+      });
+      sendAnswer(reply, ingestErrorAnswer(error));
+    };
+    const ref = this.templates.resolve(template);
+    if (ref === undefined) {
+      refuse({
+        code: 'INGEST.UNKNOWN_TYPE',
+        message: `No device template "${template}"; known: ${this.templates.names().join(', ')}.`,
+      });
+      return;
+    }
+    const body = typeof request.body === 'string' ? request.body : '';
+    const checked = checkVendorJson(body);
+    if (!checked.ok) {
+      refuse({
+        code: checked.reason === 'too-deep' ? 'INGEST.TOO_DEEP' : 'INGEST.MALFORMED_JSON',
+        message: checked.message,
+      });
+      return;
+    }
+    const result = await this.handler.handle({
+      orgnr,
+      pathType: 'Bundle',
+      body: deviceEnvelope(body, ref),
+      // The record holds the envelope, which is FHIR; the vendor's media type is inside it.
+      contentType: 'application/fhir+json',
+      clientId: principal.clientId,
+      dpopBound: principal.scheme === 'DPoP',
+      sourceSystem: header(request, 'nhn-source-system'),
+      idempotencyKey: header(request, 'idempotency-key'),
+      requestId: request.id,
+    });
+    if (!result.ok) {
+      refuse(result.error);
+      return;
+    }
+    this.metrics.accepted(principal.clientId, orgnr);
+    const { kind, submission } = result.value;
+    const location = `/fhir/${submission.orgnr}/${submission.resourceType}/${submission.submissionId}/$status`;
+    void reply
+      .status(kind === 'created' ? 202 : 200)
+      .header('location', location)
+      .type('application/fhir+json')
+      .send(
+        operationOutcome([
+          {
+            severity: 'information',
+            code: 'informational',
+            diagnostics:
+              kind === 'created'
+                ? `Accepted as submission ${submission.submissionId} for template ${ref}; follow its progress at ${location}.`
+                : `Already received as submission ${submission.submissionId}; not published again.`,
+          },
+        ]),
+      );
+  }
+}
