@@ -5,6 +5,7 @@ import { issueToken } from '@knutepunkt/auth/testing';
 import { ensureStack } from '@knutepunkt/devstack';
 import { HubClient } from '@knutepunkt/platform';
 import { alarmBundle, benchOrgnr } from './alarm-bundle';
+import { benchE2e } from './e2e';
 import { benchFhirStructure } from './fhir-structure';
 
 const root = join(__dirname, '..', '..', '..');
@@ -159,12 +160,18 @@ async function main(args: readonly string[]): Promise<void> {
     case 'ingest':
       await benchIngest(option(args, 'connections', 32), option(args, 'seconds', 10));
       return;
+    case 'e2e': {
+      const index = args.indexOf('--rates');
+      const rates = (index >= 0 ? (args[index + 1] ?? '') : '5,10,20,40,80').split(',').map(Number);
+      await benchE2e(rates, option(args, 'seconds', 20));
+      return;
+    }
     case 'fhir-structure':
       benchFhirStructure(option(args, 'iterations', 5000));
       return;
     default:
       throw new Error(
-        'usage: npm run bench -- ingest [--connections N] [--seconds N] | fhir-structure [--iterations N]',
+        'usage: npm run bench -- ingest [--connections N] [--seconds N] | e2e [--rates 5,10,20] [--seconds N] | fhir-structure [--iterations N]',
       );
   }
 }

@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureStack, type StackInfo } from '@knutepunkt/devstack';
+import { createKafka } from '@knutepunkt/kafka';
+import { HubClient, Platform, type SubmissionStatusBody } from '@knutepunkt/platform';
+import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
+import { Simulator, type Accepted } from '@knutepunkt/simulator';
+import { integrationEnv } from '@knutepunkt/testing';
+
+const root = join(__dirname, '..', '..', '..');
+const kafkaLibs = join(root, '.local', 'kafka', 'libs');
+
+interface Step {
+  readonly offered: number;
+  readonly accepted: number;
+  readonly delivered: number;
+  /** Deliveries per second from the first acceptance to the last delivery. */
+  readonly sustained: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Accepted but not delivered when the step's deadline passed. */
+  readonly behind: number;
+}
+
+/**
+ * `npm run bench:e2e [-- --rates 5,10,20,40 --seconds 20]`: an open-model load (constant
+ * arrival rate, simulated vendors over HTTP) at increasing rates through the five services as
+ * processes, until the pipeline stops keeping up; per rate the sustained events/s and the
+ * latency from 202 (`registered`) to `delivered`, both as the services recorded them. In the
+ * same run the broker's own ceiling for records of the same size: Kafka's ProducerPerformance
+ * and a raw kafkajs consume, and the pipeline/ceiling ratio.
+ */
+export async function benchE2e(rates: readonly number[], seconds: number): Promise<void> {
+  const stack = await ensureStack();
+  const env = integrationEnv({
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    DATABASE_URL: stack.testDatabaseUrl,
+    LOG_LEVEL: 'warn',
+  });
+  const platform = await Platform.start({
+    env,
+    logDir: join(root, '.local', 'logs', 'bench-e2e'),
+    ports: 'free',
+  });
+  const steps: Step[] = [];
+  let recordBytes = 0;
+  try {
+    const hub = HubClient.of(platform);
+    const tenants = [aFreshOrgnr(), aFreshOrgnr()].map((orgnr) => ({
+      orgnr,
+      vendor: `bench-vendor-${orgnr}`,
+      epj: `bench-epj-${orgnr}`,
+    }));
+    const simulator = await Simulator.seed(hub, tenants, {
+      patients: 200,
+      reservedShare: 0,
+      firstSeed: Math.floor(Math.random() * 20_000),
+    });
+    console.log(
+      `end-to-end benchmark: ${String(seconds)} s per rate, 2 municipalities × 200 patients, five services as processes`,
+    );
+    for (const rate of rates) {
+      const before = simulator.accepted.length;
+      await simulator.run({ ratePerSecond: rate, durationMs: seconds * 1000 });
+      const accepted = simulator.accepted.slice(before);
+      recordBytes = Math.max(recordBytes, averageBytes(accepted));
+      const step = await measure(hub, rate, accepted, 60_000);
+      steps.push(step);
+      console.log(line(step));
+      if (step.behind > 0 || step.sustained < rate * 0.8) {
+        console.log(`  → stops keeping up at ${String(rate)} events/s`);
+        break;
+      }
+    }
+  } finally {
+    await platform.stop();
+  }
+  const ceiling = await brokerCeiling(stack, Math.max(recordBytes, 1000), 50_000);
+  const best = Math.max(...steps.map((s) => s.sustained));
+  console.log(
+    `broker ceiling, ${String(Math.round(recordBytes))}-byte records: ProducerPerformance ${ceiling.produce.toFixed(0)} records/s (acks=all), raw consume ${ceiling.consume.toFixed(0)} records/s`,
+  );
+  console.log(
+    `ratio pipeline / broker: ${(best / ceiling.produce).toFixed(4)} of the producer ceiling, ${(best / ceiling.consume).toFixed(4)} of the consume ceiling (best sustained ${best.toFixed(1)} events/s)`,
+  );
+}
+
+async function measure(
+  hub: HubClient,
+  offered: number,
+  accepted: readonly Accepted[],
+  timeoutMs: number,
+): Promise<Step> {
+  const statuses = new Map<string, SubmissionStatusBody>();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = accepted.filter((a) => statuses.get(a.submissionId)?.delivered == null);
+    await Promise.all(
+      open.map(async (a) => {
+        const status = await hub.statusOf(a.vendor, a.location).catch(() => undefined);
+        if (status) statuses.set(a.submissionId, status);
+      }),
+    );
+    const stillOpen = accepted.filter((a) => statuses.get(a.submissionId)?.delivered == null);
+    if (stillOpen.length === 0 || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const delivered = [...statuses.values()].filter((s) => s.delivered !== null);
+  const latencies = delivered
+    .map((s) => Date.parse(s.delivered ?? '') - Date.parse(s.registered))
+    .sort((x, y) => x - y);
+  const first = Math.min(...delivered.map((s) => Date.parse(s.registered)));
+  const last = Math.max(...delivered.map((s) => Date.parse(s.delivered ?? '')));
+  return {
+    offered,
+    accepted: accepted.length,
+    delivered: delivered.length,
+    sustained: delivered.length / Math.max((last - first) / 1000, 0.001),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    behind: accepted.length - delivered.length,
+  };
+}
+
+/**
+ * What the broker does alone with records of this size: Kafka's ProducerPerformance (acks=all,
+ * as the services produce) into a fresh topic, then a kafkajs consumer reading them all.
+ */
+async function brokerCeiling(
+  stack: StackInfo,
+  recordBytes: number,
+  records: number,
+): Promise<{ produce: number; consume: number }> {
+  if (!readdirSync(kafkaLibs).some((jar) => jar.startsWith('kafka-tools-'))) {
+    throw new Error(
+      'the Kafka tools jar is missing: restart the stack (npm run stack:down && npm run stack:up) to fetch it',
+    );
+  }
+  const topic = `bench-ceiling-${Date.now().toString(36)}`;
+  const output = await runJava([
+    '-cp',
+    `${kafkaLibs}/*`,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(Math.round(recordBytes)),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${stack.kafkaBrokers.join(',')}`,
+    'acks=all',
+  ]);
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
+    output.split('\n').filter(Boolean).at(-1) ?? '',
+  );
+  if (!summary?.[2]) throw new Error(`ProducerPerformance said:\n${output}`);
+  const produce = Number(summary[2]);
+
+  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'bench-ceiling' });
+  const consumer = kafka.consumer({ groupId: `${topic}-reader` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let read = 0;
+  let started = 0;
+  const consume = await new Promise<number>((resolve) => {
+    void consumer.run({
+      eachBatch: ({ batch }) => {
+        if (started === 0) started = Date.now();
+        read += batch.messages.length;
+        if (read >= records) resolve(read / ((Date.now() - started) / 1000));
+        return Promise.resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic] });
+  await admin.disconnect();
+  return { produce, consume };
+}
+
+function runJava(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`java exited ${String(code)}:\n${output}`));
+    });
+  });
+}
+
+function averageBytes(accepted: readonly Accepted[]): number {
+  if (accepted.length === 0) return 0;
+  return accepted.reduce((sum, a) => sum + Buffer.byteLength(a.event.body), 0) / accepted.length;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+function line(step: Step): string {
+  return `offered ${String(step.offered).padStart(4)} events/s: accepted ${String(step.accepted)}, delivered ${String(step.delivered)}, sustained ${step.sustained.toFixed(1)} events/s, 202→delivered p50 ${String(step.p50Ms)} ms p99 ${String(step.p99Ms)} ms${step.behind > 0 ? `, ${String(step.behind)} not delivered within 60 s` : ''}`;
+}
