@@ -105,6 +105,95 @@ describe('outbox relay: a crash between the broker ack and the delete', () => {
   });
 });
 
+describe('outbox relay: alarms first', () => {
+  it("stores an alarm's messages as urgent and publishes them in the next round, ahead of a routine backlog written before them", async () => {
+    const dataSource = await openDatabase(database, {
+      url: env['DATABASE_URL'] ?? '',
+      poolMax: 4,
+      runMigrations: true,
+      applicationName: 'journal-writer-relay-priority-test',
+    });
+    const kafka = createKafka({ brokers, clientId: 'journal-writer-relay-priority-test' });
+    const producer = new CoalescingProducer(kafka);
+    await producer.connect();
+    const topic = uniqueName('knutepunkt-test-outbox-priority');
+    await ensureTopics(kafka, [{ name: topic, partitions: 1, configEntries: [] }], 1);
+    const reader = await readTopic(brokers, topic);
+    try {
+      const run = randomUUID();
+      const routine = 120;
+      // A routine backlog first, then one alarm: in id order the alarm would be the last out.
+      await dataSource.query(
+        `INSERT INTO journal.outbox (topic, message_key, value, headers)
+         SELECT $1, $2 || ':routine:' || i, convert_to('routine', 'UTF8'), '{}'
+           FROM generate_series(1, $3::int) AS i`,
+        [topic, run, routine],
+      );
+      // Then the writer stores a batch with a routine entry and an alarm, in that order.
+      const orgnr = aFreshOrgnr();
+      const entry = (urgent: boolean): NewJournalEntry => {
+        const entryId = randomUUID();
+        return {
+          entryId,
+          eventId: randomUUID(),
+          submissionId: randomUUID(),
+          orgnr,
+          patientKey: 'd'.repeat(64),
+          patientKeys: ['d'.repeat(64)],
+          vendorClientId: 'vendor',
+          service: 'TA',
+          kind: 'Alert',
+          urgent,
+          createdAt: new Date(),
+          lastUpdated: new Date(),
+          compositionJson: JSON.stringify({ resourceType: 'Composition', id: entryId }),
+        };
+      };
+      await new PostgresJournalStore(dataSource).writeEntries([entry(false), entry(true)], (e) => [
+        {
+          topic,
+          key: `${run}:${e.urgent ? 'urgent' : 'routine:last'}`,
+          value: Buffer.from(e.entryId),
+        },
+      ]);
+      await dataSource.query('DELETE FROM journal.entries WHERE orgnr = $1', [orgnr]);
+      const relay = new OutboxRelay(dataSource, producer, silentLogger, {
+        batchSize: 50,
+        sweepIntervalMs: 60_000,
+      });
+      const round = async (): Promise<number> => {
+        for (;;) {
+          const published = await relay.relayOnce();
+          if (published !== 'busy') return published;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      await round();
+      // After one round of 50: the alarm is out, most of the backlog still waits.
+      const [left] = await dataSource.query<{ urgent: string; routine: string }[]>(
+        `SELECT count(*) FILTER (WHERE urgent) AS urgent, count(*) FILTER (WHERE NOT urgent) AS routine
+           FROM journal.outbox WHERE topic = $1`,
+        [topic],
+      );
+      expect(left?.urgent).toBe('0');
+      expect(Number(left?.routine)).toBeGreaterThan(0);
+      while ((await round()) > 0);
+
+      const ours = await reader.waitFor((m) => m.key?.startsWith(run) === true, routine + 2);
+      expect(ours[0]?.key).toBe(`${run}:urgent`);
+      // Within the routine lane, still in the order written.
+      expect(ours.slice(1).map((m) => m.key)).toEqual([
+        ...Array.from({ length: routine }, (_, i) => `${run}:routine:${i + 1}`),
+        `${run}:routine:last`,
+      ]);
+    } finally {
+      await reader.close();
+      await producer.disconnect();
+      await dataSource.destroy();
+    }
+  });
+});
+
 describe('journal-writer against the real stack', () => {
   const orgnr = aFreshOrgnr();
   const otherOrgnr = aFreshOrgnr();
@@ -199,21 +288,32 @@ describe('journal-writer against the real stack', () => {
 
   const nextUrl = (bundle: Bundle) => bundle.link?.find((l) => l.relation === 'next')?.url ?? '';
 
-  /** Every StatusChange read so far that matches (other writers' bytes are skipped). */
-  async function statusChanges(predicate: (s: StatusChange) => boolean): Promise<StatusChange[]> {
+  /**
+   * The StatusChanges of one submission read so far (the topic's key), decoded: the shared
+   * status topic holds hundreds of thousands of records from every run, so only the
+   * submission's own are decoded.
+   */
+  async function statusChanges(
+    submissionId: string,
+    predicate: (s: StatusChange) => boolean,
+  ): Promise<StatusChange[]> {
     const values = await Promise.all(
-      statuses.messages.map((m) =>
-        m.value ? serde.decode(Topics.status, m.value).catch(() => null) : Promise.resolve(null),
-      ),
+      statuses.messages
+        .filter((m) => m.key === submissionId && m.value)
+        .map((m) => serde.decode(Topics.status, m.value ?? Buffer.alloc(0)).catch(() => null)),
     );
     return values.filter((v): v is StatusChange => v !== null && predicate(v));
   }
 
-  async function auditRecords(predicate: (a: AuditRecord) => boolean): Promise<AuditRecord[]> {
+  /** The AuditRecords about one patient (the topic's key) read so far, decoded. */
+  async function auditRecords(
+    patientKey: string,
+    predicate: (a: AuditRecord) => boolean,
+  ): Promise<AuditRecord[]> {
     const values = await Promise.all(
-      audits.messages.map((m) =>
-        m.value ? serde.decode(Topics.audit, m.value).catch(() => null) : Promise.resolve(null),
-      ),
+      audits.messages
+        .filter((m) => m.key === patientKey && m.value)
+        .map((m) => serde.decode(Topics.audit, m.value ?? Buffer.alloc(0)).catch(() => null)),
     );
     return values.filter((v): v is AuditRecord => v !== null && predicate(v));
   }
@@ -309,12 +409,14 @@ describe('journal-writer against the real stack', () => {
     } finally {
       await epj.close();
     }
+    // The first test also waits for the status reader to read the shared topic from its start.
     const delivered = await eventually(async () => {
       const found = await statusChanges(
+        consented.event.submissionId,
         (s) => s.submissionId === consented.event.submissionId && s.stage === 'delivered',
       );
       return found.length > 0 ? found : undefined;
-    });
+    }, 90_000);
     expect(delivered[0]).toMatchObject({ journalEntryId: entryId, reportedBy: 'journal-writer' });
   });
 
@@ -411,12 +513,16 @@ describe('journal-writer against the real stack', () => {
     expect(read.entry?.map((e) => e.resource?.id)).toEqual([entryId]);
 
     const readStatuses = await eventually(async () => {
-      const found = await statusChanges((s) => s.journalEntryId === entryId && s.stage === 'read');
+      const found = await statusChanges(
+        consented.event.submissionId,
+        (s) => s.journalEntryId === entryId && s.stage === 'read',
+      );
       return found.length > 0 ? found : undefined;
     });
     expect(readStatuses).toHaveLength(1);
     const readAudits = await eventually(async () => {
       const found = await auditRecords(
+        consented.consent.patient.patientKey,
         (a) => a.entity.id === entryId && a.action === 'journal-entry.read',
       );
       return found.length >= 2 ? found : undefined;
@@ -441,11 +547,13 @@ describe('journal-writer against the real stack', () => {
 
     await eventually(async () => {
       const found = await auditRecords(
+        consented.consent.patient.patientKey,
         (a) => a.entity.id === entryId && a.action === 'journal-entry.acknowledge',
       );
       return found.length >= 2 ? found : undefined;
     });
     const journaledStatuses = await statusChanges(
+      consented.event.submissionId,
       (s) => s.journalEntryId === entryId && s.stage === 'journaled',
     );
     expect(journaledStatuses).toHaveLength(1);

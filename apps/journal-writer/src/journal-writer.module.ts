@@ -14,6 +14,7 @@ import type { PatientKeyOf } from './domain';
 import { AcknowledgeEntryHandler } from './epj/acknowledge-entry.handler';
 import { EpjHttpController } from './epj/epj.http.controller';
 import { EpjHttpSetup } from './epj/epj-http.setup';
+import { JftReadHttpController } from './epj/jft-read.http.controller';
 import { SearchEntriesHandler } from './epj/search-entries.handler';
 import { JournalMetrics } from './journal-metrics';
 import { journalWriterEnv } from './journal-writer.config';
@@ -38,7 +39,7 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
 
 /** journal-writer: journal entries per municipality, published on its EPJ topic and served by the EPJ read API. */
 @Module({
-  controllers: [WriteJournalEntriesHandler, EpjHttpController],
+  controllers: [WriteJournalEntriesHandler, EpjHttpController, JftReadHttpController],
   providers: [
     EpjHttpSetup,
     ...httpApiProviders,

@@ -7,18 +7,30 @@ const patientKeyOf = (org: string, identifier: { system: string; value: string }
     .replace(/[^0-9a-f]/g, 'a')
     .slice(0, 64);
 
-function parse(body: Record<string, unknown>, query: Record<string, unknown> = {}) {
-  return parseEntrySearch({ orgnr, body, query }, patientKeyOf);
+function parse(
+  body: Record<string, unknown>,
+  query: Record<string, unknown> = {},
+  api: 'epj' | 'jft' = 'epj',
+) {
+  return parseEntrySearch({ orgnr, body, query, api }, patientKeyOf);
 }
 
-function ok(body: Record<string, unknown>, query: Record<string, unknown> = {}): EntrySearch {
-  const result = parse(body, query);
+function ok(
+  body: Record<string, unknown>,
+  query: Record<string, unknown> = {},
+  api: 'epj' | 'jft' = 'epj',
+): EntrySearch {
+  const result = parse(body, query, api);
   if (!result.ok) throw new Error(result.error.code);
   return result.value;
 }
 
-function code(body: Record<string, unknown>, query: Record<string, unknown> = {}): string {
-  const result = parse(body, query);
+function code(
+  body: Record<string, unknown>,
+  query: Record<string, unknown> = {},
+  api: 'epj' | 'jft' = 'epj',
+): string {
+  const result = parse(body, query, api);
   return result.ok ? 'ok' : result.error.code;
 }
 
@@ -28,7 +40,8 @@ describe('parseEntrySearch', () => {
       orgnr,
       afterSeq: null,
       count: 50,
-      filters: { lastUpdatedAfter: null, status: null, patientKey: null },
+      order: 'ascending',
+      filters: { lastUpdatedAfter: null, status: null, patientKey: null, notJournaled: false },
     });
   });
 
@@ -83,6 +96,7 @@ describe('parseEntrySearch', () => {
       filters: first.filters,
       afterSeq: '41',
       count: first.count,
+      order: first.order,
     });
     expect(ok({}, { cursor })).toEqual({ ...first, afterSeq: '41' });
     // The first body posted again with the cursor is the same search.
@@ -93,16 +107,18 @@ describe('parseEntrySearch', () => {
   it('refuses a cursor with other filters, of another municipality, or not made here', () => {
     const cursor = encodeCursor({
       orgnr,
-      filters: { lastUpdatedAfter: null, status: 'read', patientKey: null },
+      filters: { lastUpdatedAfter: null, status: 'read', patientKey: null, notJournaled: false },
       afterSeq: '1',
       count: 50,
+      order: 'ascending',
     });
     expect(code({ status: 'unread', cursor })).toBe('EPJ.CURSOR_MISMATCH');
     const foreign = encodeCursor({
       orgnr: '974760673',
-      filters: { lastUpdatedAfter: null, status: null, patientKey: null },
+      filters: { lastUpdatedAfter: null, status: null, patientKey: null, notJournaled: false },
       afterSeq: '1',
       count: 50,
+      order: 'ascending',
     });
     expect(code({ cursor: foreign })).toBe('EPJ.CURSOR_MISMATCH');
     expect(code({ cursor: 'not-a-cursor' })).toBe('EPJ.INVALID_CURSOR');
@@ -121,12 +137,76 @@ describe('the cursor', () => {
         lastUpdatedAfter: 1_700_000_000_000,
         status: 'unread' as const,
         patientKey: 'a'.repeat(64),
+        notJournaled: true,
       },
       afterSeq: '123456789012',
       count: 500,
+      order: 'descending' as const,
     };
     const cursor = encodeCursor(content);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeCursor(cursor)).toEqual({ ok: true, value: content });
+  });
+
+  it('still reads a cursor given out before _tag:not and _sort existed', () => {
+    const old = Buffer.from(
+      JSON.stringify({ v: 1, o: orgnr, s: '7', c: 20, lu: null, st: null, pk: null }),
+    ).toString('base64url');
+    expect(decodeCursor(old)).toEqual({
+      ok: true,
+      value: {
+        orgnr,
+        afterSeq: '7',
+        count: 20,
+        order: 'ascending',
+        filters: { lastUpdatedAfter: null, status: null, patientKey: null, notJournaled: false },
+      },
+    });
+  });
+});
+
+describe("JFT's search parameters", () => {
+  const system = 'https://knutepunkt.no/fhir/CodeSystem/journal-status';
+
+  it('takes _tag:not=journaled, bare or with the journal-status system, and nothing else', () => {
+    expect(ok({ '_tag:not': 'journaled' }).filters.notJournaled).toBe(true);
+    expect(ok({ '_tag:not': `${system}|journaled` }).filters.notJournaled).toBe(true);
+    expect(code({ '_tag:not': 'read' })).toBe('EPJ.INVALID_PARAMETER');
+    expect(code({ '_tag:not': 'http://example.org|journaled' })).toBe('EPJ.INVALID_PARAMETER');
+  });
+
+  it('takes _tag as the status, and refuses a _tag that contradicts status', () => {
+    expect(ok({ _tag: `${system}|read` }).filters.status).toBe('read');
+    expect(ok({ _tag: 'read', status: 'read' }).filters.status).toBe('read');
+    expect(code({ _tag: 'read', status: 'unread' })).toBe('EPJ.INVALID_PARAMETER');
+  });
+
+  it('sorts by _lastUpdated ascending by default, -_lastUpdated newest first', () => {
+    expect(ok({ _sort: '_lastUpdated' }).order).toBe('ascending');
+    expect(ok({ _sort: '-_lastUpdated' }).order).toBe('descending');
+    expect(code({ _sort: 'date' })).toBe('EPJ.INVALID_PARAMETER');
+  });
+
+  it("takes the filters in JFT's GET URL, but never a patient", () => {
+    const search = ok(
+      {},
+      { _lastUpdated: 'gt2026-11-28T08:00:00Z', '_tag:not': 'journaled', _sort: '-_lastUpdated' },
+      'jft',
+    );
+    expect(search.filters).toMatchObject({
+      lastUpdatedAfter: Date.UTC(2026, 10, 28, 8),
+      notJournaled: true,
+    });
+    expect(search.order).toBe('descending');
+    expect(code({}, { patient: 'x|y' }, 'jft')).toBe('EPJ.IDENTIFIER_IN_URL');
+    expect(code({}, { '_tag:not': 'journaled' })).toBe('EPJ.UNKNOWN_PARAMETER');
+  });
+
+  it('keeps _tag:not and the order in the cursor, and refuses a cursor with another order', () => {
+    const first = ok({ '_tag:not': 'journaled', _sort: '-_lastUpdated', _count: 5 });
+    const cursor = encodeCursor({ ...first, afterSeq: '99' });
+    expect(ok({}, { cursor }, 'jft')).toEqual({ ...first, afterSeq: '99' });
+    expect(code({ _sort: '_lastUpdated', cursor })).toBe('EPJ.CURSOR_MISMATCH');
+    expect(code({ status: 'read', cursor })).toBe('EPJ.CURSOR_MISMATCH');
   });
 });

@@ -17,21 +17,40 @@ export type EntryStatus = (typeof entryStatuses)[number];
 export const defaultCount = 50;
 export const maxCount = 500;
 
+/** The code system of the entry's journaling status in Composition.meta.tag (and `_tag`). */
+export const journalStatusSystem = 'https://knutepunkt.no/fhir/CodeSystem/journal-status';
+
+/**
+ * Which shape of the read API the request came through: Knutepunkt's own
+ * (`/epj/{orgnr}/_search`, filters only in the body) or JFT's ReadAPI (`/v1/Composition`,
+ * whose `GET` carries the filters in the URL). Both search the same store the same way.
+ */
+export type EpjApi = 'epj' | 'jft';
+
+/** `_sort`: `_lastUpdated` (the default, oldest first) or `-_lastUpdated` (newest first). */
+export type SortOrder = 'ascending' | 'descending';
+
 export interface SearchFilters {
   /** `_lastUpdated=gt<instant>`: entries whose meta.lastUpdated is after it (epoch ms). */
   readonly lastUpdatedAfter: number | null;
   readonly status: EntryStatus | null;
   /** The patient key of the `patient` parameter's identifier; never the identifier itself. */
   readonly patientKey: string | null;
+  /** `_tag:not=journaled` (JFT): only entries not acknowledged yet, whether read or not. */
+  readonly notJournaled: boolean;
 }
 
 export interface EntrySearch {
   readonly orgnr: string;
   readonly filters: SearchFilters;
-  /** Continue after this store sequence (decimal string); null from the beginning. */
+  /**
+   * Continue after this store sequence (decimal string; "after" in the sort order, so below it
+   * when descending); null from the beginning (the oldest, or the newest when descending).
+   */
   readonly afterSeq: string | null;
   /** Page size, 1 to 500. */
   readonly count: number;
+  readonly order: SortOrder;
 }
 
 /** Parameters as they arrived: the body's (JSON object or form fields) and the URL's query. */
@@ -39,13 +58,31 @@ export interface SearchInput {
   readonly orgnr: string;
   readonly body: Readonly<Record<string, unknown>>;
   readonly query: Readonly<Record<string, unknown>>;
+  /** Default `epj`: the URL then takes only `cursor` and `_count`. */
+  readonly api?: EpjApi;
 }
 
 export type PatientKeyOf = (orgnr: string, identifier: Identifier) => string;
 
-const bodyParameters = new Set(['_lastUpdated', '_count', 'status', 'patient', 'cursor']);
-/** What a `next` link may carry in its URL: never a search filter, never an identifier. */
-const urlParameters = new Set(['cursor', '_count']);
+const bodyParameters = new Set([
+  '_lastUpdated',
+  '_count',
+  '_sort',
+  '_tag',
+  '_tag:not',
+  'status',
+  'patient',
+  'cursor',
+]);
+/**
+ * What the URL may carry. Knutepunkt's API: what a `next` link holds, never a filter. JFT's
+ * `GET /v1/{Type}`: its search parameters too, none of which names a patient; `patient` stays
+ * in the body on both.
+ */
+const urlParameters: Readonly<Record<EpjApi, ReadonlySet<string>>> = {
+  epj: new Set(['cursor', '_count']),
+  jft: new Set(['cursor', '_count', '_lastUpdated', '_sort', '_tag', '_tag:not', 'status']),
+};
 
 const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 const seqPattern = /^\d{1,19}$/;
@@ -100,16 +137,60 @@ function parsePatient(raw: string): EpjResult<Identifier> {
   return { ok: true, value: { system, value } };
 }
 
+function parseSort(raw: string): EpjResult<SortOrder> {
+  if (raw === '_lastUpdated') return { ok: true, value: 'ascending' };
+  if (raw === '-_lastUpdated') return { ok: true, value: 'descending' };
+  return epjFail(
+    'EPJ.INVALID_PARAMETER',
+    '_sort must be _lastUpdated (oldest first, the default) or -_lastUpdated (newest first).',
+    '_sort',
+  );
+}
+
+/** A `_tag` token, `code` or `<journal-status system>|code`: the code, or null when foreign. */
+function tagCode(raw: string): string | null {
+  const bar = raw.lastIndexOf('|');
+  if (bar < 0) return raw;
+  return raw.slice(0, bar) === journalStatusSystem ? raw.slice(bar + 1) : null;
+}
+
+function parseTag(raw: string): EpjResult<EntryStatus> {
+  const code = tagCode(raw);
+  const status = entryStatuses.find((s) => s === code);
+  return status === undefined
+    ? epjFail(
+        'EPJ.INVALID_PARAMETER',
+        `_tag must be one of ${entryStatuses.join(', ')}, optionally as ${journalStatusSystem}|<code>.`,
+        '_tag',
+      )
+    : { ok: true, value: status };
+}
+
+function parseTagNot(raw: string): EpjResult<true> {
+  return tagCode(raw) === 'journaled'
+    ? { ok: true, value: true }
+    : epjFail(
+        'EPJ.INVALID_PARAMETER',
+        `_tag:not takes journaled (or ${journalStatusSystem}|journaled): the entries not acknowledged yet.`,
+        '_tag:not',
+      );
+}
+
 interface CursorContent {
   readonly orgnr: string;
   readonly filters: SearchFilters;
   readonly afterSeq: string;
   readonly count: number;
+  readonly order: SortOrder;
 }
 
-/** The opaque cursor of a `next` link: base64url JSON of the search and its position. */
+/**
+ * The opaque cursor of a `next` link: base64url JSON of the search and its position. `nj`
+ * and `d` are there only when set, so cursors given out before they existed still decode
+ * (an EPJ keeps its `next` link across upgrades).
+ */
 export function encodeCursor(search: CursorContent): string {
-  const { orgnr, filters, afterSeq, count } = search;
+  const { orgnr, filters, afterSeq, count, order } = search;
   const content = {
     v: 1,
     o: orgnr,
@@ -118,6 +199,8 @@ export function encodeCursor(search: CursorContent): string {
     lu: filters.lastUpdatedAfter,
     st: filters.status,
     pk: filters.patientKey,
+    ...(filters.notJournaled ? { nj: true } : {}),
+    ...(order === 'descending' ? { d: true } : {}),
   };
   return Buffer.from(JSON.stringify(content), 'utf8').toString('base64url');
 }
@@ -148,7 +231,9 @@ export function decodeCursor(cursor: string): EpjResult<CursorContent> {
     c['c'] <= maxCount &&
     (c['lu'] === null || (typeof c['lu'] === 'number' && Number.isFinite(c['lu']))) &&
     status !== undefined &&
-    (c['pk'] === null || (typeof c['pk'] === 'string' && patientKeyPattern.test(c['pk'])));
+    (c['pk'] === null || (typeof c['pk'] === 'string' && patientKeyPattern.test(c['pk']))) &&
+    (c['nj'] === undefined || c['nj'] === true) &&
+    (c['d'] === undefined || c['d'] === true);
   if (!valid) return invalid;
   return {
     ok: true,
@@ -156,10 +241,12 @@ export function decodeCursor(cursor: string): EpjResult<CursorContent> {
       orgnr: c['o'] as string,
       afterSeq: c['s'] as string,
       count: c['c'] as number,
+      order: c['d'] === true ? 'descending' : 'ascending',
       filters: {
         lastUpdatedAfter: c['lu'] as number | null,
         status,
         patientKey: c['pk'] as string | null,
+        notJournaled: c['nj'] === true,
       },
     },
   };
@@ -169,19 +256,22 @@ function sameFilters(a: SearchFilters, b: SearchFilters): boolean {
   return (
     a.lastUpdatedAfter === b.lastUpdatedAfter &&
     a.status === b.status &&
-    a.patientKey === b.patientKey
+    a.patientKey === b.patientKey &&
+    a.notJournaled === b.notJournaled
   );
 }
 
 /**
  * The search the request asks for. Filters go in the body; the URL may carry only `cursor`
- * and `_count` (what a `next` link holds). With a cursor, filters may be repeated (an EPJ that
+ * and `_count` (what a `next` link holds), or on JFT's `GET /v1/{Type}` also the filters that
+ * name no patient. With a cursor, filters may be repeated (an EPJ that
  * posts its first body again with the cursor) but must not change.
  */
 export function parseEntrySearch(
   input: SearchInput,
   patientKeyOf: PatientKeyOf,
 ): EpjResult<EntrySearch> {
+  const inUrl = urlParameters[input.api ?? 'epj'];
   for (const name of Object.keys(input.query)) {
     if (name === 'patient')
       return epjFail(
@@ -189,10 +279,12 @@ export function parseEntrySearch(
         'Send patient in the request body, never in the URL: identifiers must not reach URL logs.',
         'patient',
       );
-    if (!urlParameters.has(name))
+    if (!inUrl.has(name))
       return epjFail(
         'EPJ.UNKNOWN_PARAMETER',
-        `Send ${name} in the request body; the URL takes only cursor and _count.`,
+        bodyParameters.has(name)
+          ? `Send ${name} in the request body; the URL takes only ${[...inUrl].join(', ')}.`
+          : `Unknown search parameter ${name}; supported: ${[...bodyParameters].join(', ')}.`,
         name,
       );
   }
@@ -235,6 +327,33 @@ export function parseEntrySearch(
     if (!parsed.ok) return parsed;
     status = parsed.value;
   }
+  // `_tag` is JFT's spelling of `status`; both at once must agree.
+  const tagRaw = raw.get('_tag');
+  if (tagRaw !== undefined) {
+    const parsed = parseTag(tagRaw);
+    if (!parsed.ok) return parsed;
+    if (status !== null && status !== parsed.value)
+      return epjFail(
+        'EPJ.INVALID_PARAMETER',
+        'status and _tag ask for different statuses.',
+        '_tag',
+      );
+    status = parsed.value;
+  }
+  let notJournaled = false;
+  const tagNotRaw = raw.get('_tag:not');
+  if (tagNotRaw !== undefined) {
+    const parsed = parseTagNot(tagNotRaw);
+    if (!parsed.ok) return parsed;
+    notJournaled = parsed.value;
+  }
+  let order: SortOrder | null = null;
+  const sortRaw = raw.get('_sort');
+  if (sortRaw !== undefined) {
+    const parsed = parseSort(sortRaw);
+    if (!parsed.ok) return parsed;
+    order = parsed.value;
+  }
   let patientKey: string | null = null;
   const patientRaw = raw.get('patient');
   if (patientRaw !== undefined) {
@@ -249,21 +368,34 @@ export function parseEntrySearch(
     if (!parsed.ok) return parsed;
     count = parsed.value;
   }
-  const filters: SearchFilters = { lastUpdatedAfter, status, patientKey };
+  const filters: SearchFilters = { lastUpdatedAfter, status, patientKey, notJournaled };
 
   const cursorRaw = raw.get('cursor');
   if (cursorRaw === undefined)
     return {
       ok: true,
-      value: { orgnr: input.orgnr, filters, afterSeq: null, count: count ?? defaultCount },
+      value: {
+        orgnr: input.orgnr,
+        filters,
+        afterSeq: null,
+        count: count ?? defaultCount,
+        order: order ?? 'ascending',
+      },
     };
   const cursor = decodeCursor(cursorRaw);
   if (!cursor.ok) return cursor;
   if (cursor.value.orgnr !== input.orgnr)
     return epjFail('EPJ.CURSOR_MISMATCH', 'The cursor belongs to another municipality.', 'cursor');
   const givenFilters =
-    lastUpdated !== undefined || statusRaw !== undefined || patientRaw !== undefined;
-  if (givenFilters && !sameFilters(filters, cursor.value.filters))
+    lastUpdated !== undefined ||
+    statusRaw !== undefined ||
+    tagRaw !== undefined ||
+    tagNotRaw !== undefined ||
+    patientRaw !== undefined;
+  if (
+    (givenFilters && !sameFilters(filters, cursor.value.filters)) ||
+    (order !== null && order !== cursor.value.order)
+  )
     return epjFail(
       'EPJ.CURSOR_MISMATCH',
       'The search parameters differ from those of the cursor; start a new search without a cursor.',
@@ -276,6 +408,7 @@ export function parseEntrySearch(
       filters: cursor.value.filters,
       afterSeq: cursor.value.afterSeq,
       count: count ?? cursor.value.count,
+      order: cursor.value.order,
     },
   };
 }

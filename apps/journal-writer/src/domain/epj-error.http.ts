@@ -12,6 +12,11 @@ const mapping: Record<EpjErrorCode, ErrorHttpMapping> = {
   'EPJ.UNKNOWN_ORGNR': { status: 404, fhirCode: 'not-found', vkpCode: '2.2' },
   'EPJ.NOT_ALLOWED': { status: 403, fhirCode: 'forbidden', vkpCode: '1.2' },
   'EPJ.ENTRY_NOT_FOUND': { status: 404, fhirCode: 'not-found', vkpCode: '3' },
+  // FHIR REST: a resource type the server does not serve is 404.
+  'EPJ.UNSUPPORTED_TYPE': { status: 404, fhirCode: 'not-supported', vkpCode: '2.4' },
+  // The token verified but lacks what JFT requires on every endpoint: not valid for this API
+  // (RFC 6750 invalid_token); the controller adds the challenge in the request's scheme.
+  'EPJ.NO_ORGNR_PARENT': { status: 401, fhirCode: 'security', vkpCode: '1.5' },
 };
 
 export function epjErrorAnswer(error: EpjError): HttpAnswer {

@@ -8,7 +8,9 @@ export type EpjErrorCode =
   | 'EPJ.CURSOR_MISMATCH'
   | 'EPJ.UNKNOWN_ORGNR'
   | 'EPJ.NOT_ALLOWED'
-  | 'EPJ.ENTRY_NOT_FOUND';
+  | 'EPJ.ENTRY_NOT_FOUND'
+  | 'EPJ.UNSUPPORTED_TYPE'
+  | 'EPJ.NO_ORGNR_PARENT';
 
 export interface EpjError {
   readonly code: EpjErrorCode;

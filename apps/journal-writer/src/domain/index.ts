@@ -28,23 +28,21 @@ export {
 export {
   type EntrySearch,
   type EntryStatus,
+  type EpjApi,
   type PatientKeyOf,
   type SearchFilters,
   type SearchInput,
+  type SortOrder,
   decodeCursor,
   defaultCount,
   encodeCursor,
   entryStatuses,
+  journalStatusSystem,
   maxCount,
   parseEntrySearch,
 } from './entry-search';
 export { type EpjError, type EpjErrorCode, type EpjResult, epjFail } from './epj-error';
 export { epjErrorAnswer } from './epj-error.http';
-export {
-  type FoundEntry,
-  type SearchPage,
-  compositionUrl,
-  journalStatusSystem,
-  searchBundle,
-} from './search-bundle';
+export { type FoundEntry, type SearchPage, compositionUrl, searchBundle } from './search-bundle';
+export { type JftRequest, jftReadTypes, jftRequest } from './jft-read';
 export { formMediaType, jsonMediaTypes, mediaTypeOf, searchParametersOf } from './search-body';

@@ -1,12 +1,13 @@
 import type { EntrySearch } from './entry-search';
-import { decodeCursor } from './entry-search';
-import { journalStatusSystem, searchBundle } from './search-bundle';
+import { decodeCursor, journalStatusSystem } from './entry-search';
+import { searchBundle } from './search-bundle';
 
 const search: EntrySearch = {
   orgnr: '921234562',
   afterSeq: '10',
   count: 2,
-  filters: { lastUpdatedAfter: null, status: null, patientKey: null },
+  order: 'ascending',
+  filters: { lastUpdatedAfter: null, status: null, patientKey: null, notJournaled: false },
 };
 
 function cursorOf(url: string | undefined) {
@@ -52,5 +53,25 @@ describe('searchBundle', () => {
     const bundle = searchBundle({ baseUrl: 'http://x', search, now: 0, entries: [] });
     expect(bundle.entry).toEqual([]);
     expect(cursorOf(bundle.link?.find((l) => l.relation === 'next')?.url).afterSeq).toBe('10');
+  });
+
+  it("links JFT's searches to /v1/Composition, whose GET continues them", () => {
+    const bundle = searchBundle({
+      baseUrl: 'https://kp.example.no',
+      api: 'jft',
+      search: { ...search, order: 'descending' },
+      now: 0,
+      entries: [
+        {
+          seq: '9',
+          status: 'read',
+          composition: { resourceType: 'Composition', id: 'c' } as never,
+        },
+      ],
+    });
+    expect(bundle.entry?.[0]?.fullUrl).toBe('https://kp.example.no/v1/Composition/c');
+    const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+    expect(next).toMatch(/^https:\/\/kp\.example\.no\/v1\/Composition\?cursor=/);
+    expect(cursorOf(next)).toMatchObject({ afterSeq: '9', order: 'descending' });
   });
 });

@@ -3,10 +3,13 @@
  * store's order, with a `next` link whose opaque cursor continues after the last entry. Pure.
  */
 import type { Bundle, Composition } from '@medplum/fhirtypes';
-import { type EntrySearch, type EntryStatus, encodeCursor } from './entry-search';
-
-/** The code system of the entry's journaling status in Composition.meta.tag. */
-export const journalStatusSystem = 'https://knutepunkt.no/fhir/CodeSystem/journal-status';
+import {
+  type EntrySearch,
+  type EntryStatus,
+  type EpjApi,
+  encodeCursor,
+  journalStatusSystem,
+} from './entry-search';
 
 export interface FoundEntry {
   /** The store's sequence (decimal string): the order of the search and the cursor's position. */
@@ -23,6 +26,8 @@ export interface SearchPage {
   readonly entries: readonly FoundEntry[];
   /** When the search ran, epoch ms. */
   readonly now: number;
+  /** The API the search came through: its links stay on it. Default `epj`. */
+  readonly api?: EpjApi;
 }
 
 const statusDisplays: Readonly<Record<EntryStatus, string>> = {
@@ -31,8 +36,23 @@ const statusDisplays: Readonly<Record<EntryStatus, string>> = {
   journaled: 'Journalført',
 };
 
-export function compositionUrl(baseUrl: string, orgnr: string, entryId: string): string {
-  return `${baseUrl}/epj/${orgnr}/Composition/${entryId}`;
+export function compositionUrl(
+  baseUrl: string,
+  orgnr: string,
+  entryId: string,
+  api: EpjApi = 'epj',
+): string {
+  return api === 'jft'
+    ? `${baseUrl}/v1/Composition/${entryId}`
+    : `${baseUrl}/epj/${orgnr}/Composition/${entryId}`;
+}
+
+/**
+ * Where the search is posted. JFT's `next` link is its `GET /v1/Composition?cursor=…` (a
+ * `POST /v1/Composition/_search?cursor=…` continues the same way).
+ */
+function searchUrlOf(baseUrl: string, orgnr: string, api: EpjApi): string {
+  return api === 'jft' ? `${baseUrl}/v1/Composition` : `${baseUrl}/epj/${orgnr}/_search`;
 }
 
 /**
@@ -42,14 +62,18 @@ export function compositionUrl(baseUrl: string, orgnr: string, entryId: string):
  */
 export function searchBundle(page: SearchPage): Bundle {
   const { baseUrl, search, entries } = page;
-  const searchUrl = `${baseUrl}/epj/${search.orgnr}/_search`;
+  const api = page.api ?? 'epj';
+  const searchUrl = searchUrlOf(baseUrl, search.orgnr, api);
   const last = entries[entries.length - 1];
+  // Newest first from an empty store: nothing is older than 0, and newer entries are not part
+  // of a walk backwards from when it started.
   const afterSeq = last?.seq ?? search.afterSeq ?? '0';
   const cursor = encodeCursor({
     orgnr: search.orgnr,
     filters: search.filters,
     afterSeq,
     count: search.count,
+    order: search.order,
   });
   return {
     resourceType: 'Bundle',
@@ -60,7 +84,7 @@ export function searchBundle(page: SearchPage): Bundle {
       { relation: 'next', url: `${searchUrl}?cursor=${cursor}` },
     ],
     entry: entries.map((found) => ({
-      fullUrl: compositionUrl(baseUrl, search.orgnr, found.composition.id ?? ''),
+      fullUrl: compositionUrl(baseUrl, search.orgnr, found.composition.id ?? '', api),
       resource: withStatusTag(found.composition, found.status),
       search: { mode: 'match' },
     })),

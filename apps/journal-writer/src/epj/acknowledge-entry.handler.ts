@@ -28,7 +28,8 @@ export interface AcknowledgeDeps {
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * `POST /epj/{orgnr}/Composition/{id}/$journaling-acknowledged`: the EPJ has the entry in the
+ * `POST /epj/{orgnr}/Composition/{id}/$journaling-acknowledged` (and JFT's
+ * `POST /v1/Composition/{id}/$journaling-acknowledged`): the EPJ has the entry in the
  * patient's journal. The first acknowledgement records `journaled` (and `read`, when the EPJ
  * took the entry from its topic and never searched for it); a repeat changes nothing. Every
  * call is audited.

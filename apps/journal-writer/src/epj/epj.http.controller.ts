@@ -1,15 +1,10 @@
 import { Controller, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '@knutepunkt/auth';
-import { informationalOutcome } from '@knutepunkt/fhir';
-import { AuthGuard, principalOf, RequireScopes, sendAnswer } from '@knutepunkt/service';
-import { epjErrorAnswer } from '../domain';
+import { AuthGuard, principalOf, RequireScopes } from '@knutepunkt/service';
 import { AcknowledgeEntryHandler } from './acknowledge-entry.handler';
+import { baseUrlOf, replyAcknowledged, replySearch } from './epj-replies';
 import { SearchEntriesHandler } from './search-entries.handler';
-
-function baseUrlOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
 
 /** The EPJ read API (DESIGN.md "EPJ read API"): translate HTTP, delegate, translate back. */
 @Controller('epj')
@@ -36,15 +31,7 @@ export class EpjHttpController {
       baseUrl: baseUrlOf(request),
       requestId: request.id,
     });
-    if (!result.ok) {
-      sendAnswer(reply, epjErrorAnswer(result.error));
-      return;
-    }
-    void reply
-      .status(200)
-      .header('cache-control', 'no-store')
-      .type('application/fhir+json')
-      .send(result.value);
+    replySearch(reply, result);
   }
 
   @Post(':orgnr/Composition/:id/$journaling-acknowledged')
@@ -62,19 +49,6 @@ export class EpjHttpController {
       principal: principalOf(request),
       requestId: request.id,
     });
-    if (!result.ok) {
-      sendAnswer(reply, epjErrorAnswer(result.error));
-      return;
-    }
-    void reply
-      .status(202)
-      .type('application/fhir+json')
-      .send(
-        informationalOutcome(
-          result.value.firstAcknowledgement
-            ? `Journal entry ${id} is recorded as journaled.`
-            : `Journal entry ${id} was already recorded as journaled; nothing changed.`,
-        ),
-      );
+    replyAcknowledged(reply, id, result);
   }
 }

@@ -5,6 +5,7 @@ import type { Serde } from '@knutepunkt/schemas';
 import { actorOf } from '@knutepunkt/service';
 import {
   type EntryStatus,
+  type EpjApi,
   type EpjResult,
   type PatientKeyOf,
   parseEntrySearch,
@@ -25,6 +26,8 @@ export interface SearchRequest {
   readonly query: Readonly<Record<string, unknown>>;
   readonly baseUrl: string;
   readonly requestId: string;
+  /** The API the request came through (default `epj`); JFT's takes filters in the URL too. */
+  readonly api?: EpjApi;
 }
 
 export interface SearchDeps {
@@ -38,7 +41,8 @@ export interface SearchDeps {
 }
 
 /**
- * `POST /epj/{orgnr}/_search`: one page of the municipality's entries in the store's order.
+ * `POST /epj/{orgnr}/_search` (and JFT's `GET /v1/Composition`, `POST /v1/Composition/_search`
+ * with the municipality from the token): one page of the municipality's entries in the store's order.
  * Every entry returned is an access to a patient's data and gets an AuditRecord naming the
  * EPJ client and the patient key; the first read of an entry also records `read` on its
  * submission. Both go through the outbox in one transaction with the read mark.
@@ -53,7 +57,7 @@ export class SearchEntriesHandler {
     const body = searchParametersOf(request.contentType, request.body);
     if (!body.ok) return body;
     const search = parseEntrySearch(
-      { orgnr: request.orgnr, body: body.value, query: request.query },
+      { orgnr: request.orgnr, body: body.value, query: request.query, api: request.api ?? 'epj' },
       patientKeyOf,
     );
     if (!search.ok) return search;
@@ -87,6 +91,7 @@ export class SearchEntriesHandler {
       ok: true,
       value: searchBundle({
         baseUrl: request.baseUrl,
+        api: request.api ?? 'epj',
         search: search.value,
         now,
         entries: found.map((entry) => ({

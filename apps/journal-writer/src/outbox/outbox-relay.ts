@@ -26,10 +26,11 @@ interface OutboxMessageRow {
 const relayLockClass = 0x4a4f56;
 
 /**
- * Publishes `journal.outbox` in id order and deletes what Kafka acknowledged
- * (docs/adr/0008-journal-exactly-once.md). One round runs in one transaction that holds a
+ * Publishes `journal.outbox` and deletes what Kafka acknowledged
+ * (docs/adr/0008-journal-exactly-once.md): urgent rows (an alarm's) first, then by id
+ * (docs/adr/0014-alarms-first.md). One round runs in one transaction that holds a
  * transaction-level advisory lock, so one relay publishes at a time and a patient's messages
- * keep their order; the rows are deleted in that transaction after the broker's ack. A crash
+ * keep their order within a lane; the rows are deleted in that transaction after the broker's ack. A crash
  * between the ack and the commit leaves the rows in place and they are published again:
  * at-least-once, and every consumer dedupes (by entry id, event id or audit id).
  */
@@ -85,9 +86,11 @@ export class OutboxRelay {
         await runner.rollbackTransaction();
         return 'busy';
       }
+      // Alarms first: an urgent entry's messages go out in the next round however many routine
+      // ones wait (docs/adr/0014-alarms-first.md); within each lane, in the order written.
       const rows = (await runner.query(
         `SELECT id::text AS id, topic, message_key, value, headers
-           FROM journal.outbox ORDER BY id LIMIT $1`,
+           FROM journal.outbox ORDER BY urgent DESC, id LIMIT $1`,
         [this.options.batchSize],
       )) as OutboxMessageRow[];
       if (rows.length > 0) {

@@ -66,7 +66,7 @@ export interface JournalStore {
     entries: readonly NewJournalEntry[],
     messagesOf: (entry: NewJournalEntry) => readonly OutgoingMessage[],
   ): Promise<WriteOutcome>;
-  /** One page of a municipality's entries in sequence order. */
+  /** One page of a municipality's entries in sequence order (or its reverse). */
   search(search: EntrySearch): Promise<StoredEntry[]>;
   /**
    * Marks entries read by `clientId` (the first read only) and stores the messages
@@ -192,7 +192,9 @@ export class PostgresJournalStore implements JournalStore {
         .execute();
       const createdIds = new Set((inserted.raw as { entry_id: string }[]).map((r) => r.entry_id));
       const created = unique.filter((e) => createdIds.has(e.entryId));
-      await insertOutbox(manager, created.flatMap(messagesOf));
+      // Alarms' messages first in the relay (docs/adr/0014-alarms-first.md).
+      await insertOutbox(manager, created.filter((e) => e.urgent).flatMap(messagesOf), true);
+      await insertOutbox(manager, created.filter((e) => !e.urgent).flatMap(messagesOf));
       await this.options.beforeCommit?.();
       return {
         created,
@@ -202,14 +204,30 @@ export class PostgresJournalStore implements JournalStore {
   }
 
   async search(search: EntrySearch): Promise<StoredEntry[]> {
-    const parameters: unknown[] = [search.orgnr, search.afterSeq ?? '0'];
-    const conditions = ['orgnr = $1', 'seq > $2::bigint'];
-    const { lastUpdatedAfter, status, patientKey } = search.filters;
+    const descending = search.order === 'descending';
+    const parameters: unknown[] = [search.orgnr];
+    const conditions = ['orgnr = $1'];
+    if (!descending || search.afterSeq !== null) {
+      parameters.push(search.afterSeq ?? '0');
+      conditions.push(`seq ${descending ? '<' : '>'} $2::bigint`);
+    }
+    const { lastUpdatedAfter, status, patientKey, notJournaled } = search.filters;
     if (lastUpdatedAfter !== null) {
       parameters.push(new Date(lastUpdatedAfter));
-      conditions.push(`last_updated > $${parameters.length}`);
+      const after = `$${parameters.length}`;
+      conditions.push(`last_updated > ${after}`);
+      // `seq` and `last_updated` rise together, which the planner does not know: without a
+      // lower bound on `seq` it walks every older entry of the municipality. The bound comes
+      // from an index-only scan over the newer entries (`seq + 0` keeps the planner from
+      // answering min() by walking `(orgnr, seq)` again). A cursor past the first page is
+      // already past it: its position is an entry that matched.
+      if (descending || search.afterSeq === null || search.afterSeq === '0')
+        conditions.push(
+          `seq >= (SELECT min(seq + 0) FROM journal.entries WHERE orgnr = $1 AND last_updated > ${after})`,
+        );
     }
     if (status !== null) conditions.push(statusConditions[status]);
+    if (notJournaled) conditions.push('journaled_at IS NULL');
     if (patientKey !== null) {
       parameters.push([patientKey]);
       conditions.push(`patient_keys @> $${parameters.length}::text[]`);
@@ -218,7 +236,7 @@ export class PostgresJournalStore implements JournalStore {
     const rows: StoredRow[] = await this.dataSource.query(
       `SELECT ${storedColumns} FROM journal.entries
         WHERE ${conditions.join(' AND ')}
-        ORDER BY seq LIMIT $${parameters.length}`,
+        ORDER BY seq ${descending ? 'DESC' : 'ASC'} LIMIT $${parameters.length}`,
       parameters,
     );
     return rows.map(toStored);
@@ -306,16 +324,24 @@ export class PostgresJournalStore implements JournalStore {
   }
 }
 
+/** Messages for the relay; `urgent` ones (an alarm's entry) are published before the others. */
 async function insertOutbox(
   manager: EntityManager,
   messages: readonly OutgoingMessage[],
+  urgent = false,
 ): Promise<void> {
   if (messages.length === 0) return;
   await manager.insert(
     OutboxRow,
     messages.map((m) => {
       if (m.value === null) throw new Error('an outbox message needs a value');
-      return { topic: m.topic, messageKey: m.key, value: m.value, headers: { ...m.headers } };
+      return {
+        topic: m.topic,
+        messageKey: m.key,
+        value: m.value,
+        headers: { ...m.headers },
+        urgent,
+      };
     }),
   );
 }

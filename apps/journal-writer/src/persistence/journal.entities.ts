@@ -83,6 +83,10 @@ export class OutboxRow {
   @Column({ type: 'jsonb' })
   headers!: Record<string, string>;
 
+  /** Caused by an urgent event (an alarm): the relay publishes these first. */
+  @Column({ type: 'boolean' })
+  urgent!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })
   createdAt!: Date;
 }
