@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensureStack, type StackInfo } from '@knutepunkt/devstack';
 import { createKafka } from '@knutepunkt/kafka';
 import { HubClient, Platform, type SubmissionStatusBody } from '@knutepunkt/platform';
+import { Topics } from '@knutepunkt/schemas';
 import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import { Simulator, type Accepted } from '@knutepunkt/simulator';
 import { integrationEnv } from '@knutepunkt/testing';
@@ -19,7 +20,9 @@ interface Step {
   readonly sustained: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Accepted but not delivered when the step's deadline passed. */
+  /** Failed or withheld, with a reason: not part of the latency. */
+  readonly failed: number;
+  /** Accepted but in no final state when the step's deadline passed. */
   readonly behind: number;
 }
 
@@ -27,7 +30,7 @@ interface Step {
  * `npm run bench:e2e [-- --rates 5,10,20,40 --seconds 20]`: an open-model load (constant
  * arrival rate, simulated vendors over HTTP) at increasing rates through the five services as
  * processes, until the pipeline stops keeping up; per rate the sustained events/s and the
- * latency from 202 (`registered`) to `delivered`, both as the services recorded them. In the
+ * latency from the vendor's 202 to `delivered` as the journal-writer recorded it. In the
  * same run the broker's own ceiling for records of the same size: Kafka's ProducerPerformance
  * and a raw kafkajs consume, and the pipeline/ceiling ratio.
  */
@@ -96,23 +99,26 @@ async function measure(
   const statuses = new Map<string, SubmissionStatusBody>();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = accepted.filter((a) => statuses.get(a.submissionId)?.delivered == null);
+    const open = accepted.filter((a) => !isFinal(statuses.get(a.submissionId)));
     await Promise.all(
       open.map(async (a) => {
         const status = await hub.statusOf(a.vendor, a.location).catch(() => undefined);
         if (status) statuses.set(a.submissionId, status);
       }),
     );
-    const stillOpen = accepted.filter((a) => statuses.get(a.submissionId)?.delivered == null);
+    const stillOpen = accepted.filter((a) => !isFinal(statuses.get(a.submissionId)));
     if (stillOpen.length === 0 || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  const delivered = [...statuses.values()].filter((s) => s.delivered !== null);
-  const latencies = delivered
-    .map((s) => Date.parse(s.delivered ?? '') - Date.parse(s.registered))
-    .sort((x, y) => x - y);
-  const first = Math.min(...delivered.map((s) => Date.parse(s.registered)));
-  const last = Math.max(...delivered.map((s) => Date.parse(s.delivered ?? '')));
+  // From the 202 as the vendor saw it to `delivered` as the journal-writer recorded it (one clock).
+  const deliveries = accepted.flatMap((a) => {
+    const delivered = statuses.get(a.submissionId)?.delivered;
+    return delivered == null ? [] : [{ accepted: a.at, delivered: Date.parse(delivered) }];
+  });
+  const latencies = deliveries.map((d) => d.delivered - d.accepted).sort((x, y) => x - y);
+  const first = Math.min(...deliveries.map((d) => d.accepted));
+  const last = Math.max(...deliveries.map((d) => d.delivered));
+  const delivered = deliveries;
   return {
     offered,
     accepted: accepted.length,
@@ -120,8 +126,17 @@ async function measure(
     sustained: delivered.length / Math.max((last - first) / 1000, 0.001),
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
-    behind: accepted.length - delivered.length,
+    failed: [...statuses.values()].filter((s) => s.failed !== null || s.withheld !== null).length,
+    behind: accepted.filter((a) => !isFinal(statuses.get(a.submissionId))).length,
   };
+}
+
+/** Delivered, or stopped short of it with a reason (failed, withheld). */
+function isFinal(status: SubmissionStatusBody | undefined): boolean {
+  return (
+    status !== undefined &&
+    (status.delivered !== null || status.failed !== null || status.withheld !== null)
+  );
 }
 
 /**
@@ -139,6 +154,13 @@ async function brokerCeiling(
     );
   }
   const topic = `bench-ceiling-${Date.now().toString(36)}`;
+  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'bench-ceiling' });
+  const admin = kafka.admin();
+  await admin.connect();
+  // As many partitions as the pipeline's topics (the broker creates no topic by itself).
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: Topics.accepted.partitions, replicationFactor: 1 }],
+  });
   const output = await runJava([
     '-cp',
     `${kafkaLibs}/*`,
@@ -161,7 +183,6 @@ async function brokerCeiling(
   if (!summary?.[2]) throw new Error(`ProducerPerformance said:\n${output}`);
   const produce = Number(summary[2]);
 
-  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'bench-ceiling' });
   const consumer = kafka.consumer({ groupId: `${topic}-reader` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -178,8 +199,6 @@ async function brokerCeiling(
     });
   });
   await consumer.disconnect();
-  const admin = kafka.admin();
-  await admin.connect();
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
   return { produce, consume };
@@ -210,5 +229,5 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function line(step: Step): string {
-  return `offered ${String(step.offered).padStart(4)} events/s: accepted ${String(step.accepted)}, delivered ${String(step.delivered)}, sustained ${step.sustained.toFixed(1)} events/s, 202→delivered p50 ${String(step.p50Ms)} ms p99 ${String(step.p99Ms)} ms${step.behind > 0 ? `, ${String(step.behind)} not delivered within 60 s` : ''}`;
+  return `offered ${String(step.offered).padStart(4)} events/s: accepted ${String(step.accepted)}, delivered ${String(step.delivered)}, sustained ${step.sustained.toFixed(1)} events/s, 202→delivered p50 ${String(step.p50Ms)} ms p99 ${String(step.p99Ms)} ms${step.failed > 0 ? `, ${String(step.failed)} failed or withheld` : ''}${step.behind > 0 ? `, ${String(step.behind)} not final within 60 s` : ''}`;
 }
