@@ -115,19 +115,45 @@ export class HubClient {
   }
 
   /** `POST /fhir/{orgnr}/{type}` as vendor `clientId`. */
-  async submit(
+  submit(
     clientId: string,
     orgnr: string,
     type: string,
     body: string,
     headers: Record<string, string> = {},
   ): Promise<Submitted> {
+    return this.submitTo(clientId, `fhir/${orgnr}/${type}`, body, {
+      'content-type': 'application/fhir+json',
+      ...headers,
+    });
+  }
+
+  /** `POST /devices/{orgnr}/{template}`: a device's own JSON, mapped by a vendor template. */
+  submitVendorJson(
+    clientId: string,
+    orgnr: string,
+    template: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<Submitted> {
+    return this.submitTo(clientId, `devices/${orgnr}/${template}`, body, {
+      'content-type': 'application/json',
+      ...headers,
+    });
+  }
+
+  private async submitTo(
+    clientId: string,
+    path: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<Submitted> {
     const answer = await this.call(
       'POST',
-      `${this.urlOf('ingest')}/fhir/${orgnr}/${type}`,
+      `${this.urlOf('ingest')}/${path}`,
       await this.tokenFor(clientId, 'knutepunkt:ingest.write'),
       body,
-      { 'content-type': 'application/fhir+json', ...headers },
+      headers,
     );
     return {
       status: answer.status,

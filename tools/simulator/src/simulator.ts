@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { HubClient } from '@knutepunkt/platform';
 import {
-  nextEvent,
+  nextMixedEvent,
   simulatedPatients,
   type Random,
   type SimulatedEvent,
   type SimulatedMunicipality,
+  type VendorExample,
   type WelfareService,
 } from './traffic';
+import { vendorExamples } from './vendor-examples';
+
+/** The share of events sent as a device's own JSON through a vendor template. */
+const vendorJsonShare = 0.15;
 
 export interface SimulatedTenant {
   readonly orgnr: string;
@@ -67,6 +72,7 @@ export class Simulator {
     private readonly tenants: readonly SimulatedTenant[],
     readonly municipalities: readonly SimulatedMunicipality[],
     private readonly random: Random = Math.random,
+    private readonly examples: readonly VendorExample[] = vendorExamples(),
   ) {}
 
   /**
@@ -166,7 +172,13 @@ export class Simulator {
 
   private nextFreeEvent(): SimulatedEvent | undefined {
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      const event = nextEvent(this.municipalities, Date.now(), this.random);
+      const event = nextMixedEvent(
+        this.municipalities,
+        Date.now(),
+        this.random,
+        this.examples,
+        vendorJsonShare,
+      );
       if (!this.busyPatients.has(patientKeyOf(event))) return event;
     }
     return undefined;
@@ -178,11 +190,12 @@ export class Simulator {
     const idempotencyKey = randomUUID();
     this.counts.sent += 1;
     for (let attempt = 1; attempt <= maxAttempts && !this.halted; attempt += 1) {
-      const answer = await this.hub
-        .submit(tenant.vendor, event.orgnr, event.type, event.body, {
-          'idempotency-key': idempotencyKey,
-        })
-        .catch(() => undefined);
+      const headers = { 'idempotency-key': idempotencyKey };
+      const answer = await (
+        event.route === 'fhir'
+          ? this.hub.submit(tenant.vendor, event.orgnr, event.type, event.body, headers)
+          : this.hub.submitVendorJson(tenant.vendor, event.orgnr, event.type, event.body, headers)
+      ).catch(() => undefined);
       if (answer && (answer.status === 202 || answer.status === 200) && answer.location) {
         this.counts.accepted += 1;
         this.accepted.push({

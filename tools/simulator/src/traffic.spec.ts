@@ -1,5 +1,13 @@
 import { vkpFixtureTimes } from '@knutepunkt/fhir/testing';
-import { nextEvent, retimed, simulatedPatients, type SimulatedMunicipality } from './traffic';
+import {
+  nextEvent,
+  nextMixedEvent,
+  retimed,
+  simulatedPatients,
+  vendorDocument,
+  type SimulatedMunicipality,
+} from './traffic';
+import { vendorExamples } from './vendor-examples';
 
 /** A deterministic stand-in for Math.random (a linear congruential generator). */
 function seededRandom(seed: number): () => number {
@@ -68,5 +76,42 @@ describe('simulated traffic', () => {
       return measurements / 1000;
     };
     expect(share('2026-11-28T07:30:00Z')).toBeGreaterThan(share('2026-11-28T23:30:00Z'));
+  });
+
+  it('sends the own JSON of a device for the patient, its times moved to now', () => {
+    const examples = vendorExamples();
+    expect(examples.map((e) => e.template).sort()).toEqual([
+      'doseguard-event-log',
+      'nattro-bed-sensor',
+      'tensio-bp-cuff',
+    ]);
+    const now = Date.parse('2026-11-28T21:00:00Z');
+    for (const example of examples) {
+      const text = JSON.stringify(vendorDocument(example, '41018012345', now));
+      expect(text).toContain('41018012345');
+      expect(text).not.toContain(example.examplePatient);
+    }
+    const cuff = examples.find((e) => e.template === 'tensio-bp-cuff');
+    if (!cuff) throw new Error('no tensio example');
+    const moved = vendorDocument(cuff, '41018012345', now) as {
+      readings: { measuredAt: string }[];
+    };
+    expect(Date.parse(moved.readings[0]?.measuredAt ?? '')).toBe(now);
+  });
+
+  it('mixes vendor JSON in for patients with the service of the template, at about the share asked', () => {
+    const random = seededRandom(11);
+    const municipalities: SimulatedMunicipality[] = [
+      { orgnr: '970000008', patients: simulatedPatients(0, 30, 0, random) },
+    ];
+    const examples = vendorExamples();
+    let vendorJson = 0;
+    for (let n = 0; n < 500; n += 1) {
+      const event = nextMixedEvent(municipalities, Date.now(), random, examples, 0.3);
+      expect(event.patient.services).toContain(event.service);
+      if (event.route === 'devices') vendorJson += 1;
+    }
+    expect(vendorJson).toBeGreaterThan(25);
+    expect(vendorJson).toBeLessThan(200);
   });
 });

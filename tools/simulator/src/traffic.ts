@@ -39,9 +39,23 @@ export interface SimulatedEvent {
   /** What it is, for the counts (`alarm`, `missed dose`…). */
   readonly label: string;
   readonly service: WelfareService;
-  /** The `{type}` of `POST /fhir/{orgnr}/{type}`. */
+  /** `fhir`: `POST /fhir/{orgnr}/{type}`; `devices`: vendor JSON, `POST /devices/{orgnr}/{type}`. */
+  readonly route: 'fhir' | 'devices';
+  /** The resource type, or the vendor template. */
   readonly type: string;
   readonly body: string;
+}
+
+/**
+ * A vendor's own JSON document for a mapping template (apps/normalizer/templates/examples),
+ * sent with the patient's identity number and the times moved to now.
+ */
+export interface VendorExample {
+  readonly template: string;
+  readonly service: WelfareService;
+  readonly document: unknown;
+  /** The identity number the example names, replaced by the simulated patient's. */
+  readonly examplePatient: string;
 }
 
 /** A number in [0, 1), like Math.random. */
@@ -187,9 +201,57 @@ export function nextEvent(
     patient,
     label: template.label,
     service: template.service,
+    route: 'fhir',
     type: resource.resourceType,
     body: JSON.stringify(retimed(resource, now)),
   };
+}
+
+/**
+ * Like nextEvent, but a share `vendorShare` of the events a vendor JSON document of one of the
+ * `examples` whose service the patient has.
+ */
+export function nextMixedEvent(
+  municipalities: readonly SimulatedMunicipality[],
+  now: number,
+  random: Random,
+  examples: readonly VendorExample[],
+  vendorShare: number,
+): SimulatedEvent {
+  const event = nextEvent(municipalities, now, random);
+  const usable = examples.filter((e) => event.patient.services.includes(e.service));
+  if (usable.length === 0 || random() >= vendorShare) return event;
+  const example = pick(usable, random);
+  return {
+    ...event,
+    label: `${example.template} (vendor JSON)`,
+    service: example.service,
+    route: 'devices',
+    type: example.template,
+    body: JSON.stringify(vendorDocument(example, event.patient.identifier.value, now)),
+  };
+}
+
+const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The example for `patient` at `now`: its earliest time becomes now, epoch seconds too. */
+export function vendorDocument(example: VendorExample, patient: string, now: number): unknown {
+  const text = JSON.stringify(example.document);
+  const times = [...text.matchAll(/"(\d{4}-\d{2}-\d{2}T[^"]+)"/g)]
+    .map((match) => Date.parse(match[1] ?? ''))
+    .filter(Number.isFinite);
+  const shift = times.length > 0 ? now - Math.min(...times) : 0;
+  return JSON.parse(text, (key, value: unknown) => {
+    if (value === example.examplePatient) return patient;
+    if (typeof value === 'string' && isoDateTime.test(value)) {
+      return new Date(Date.parse(value) + shift).toISOString();
+    }
+    // Epoch seconds of this decade (the bed sensor's alarm time).
+    if (key === 'at' && typeof value === 'number' && value > 1e9 && value < 1e10) {
+      return Math.floor(now / 1000);
+    }
+    return value;
+  });
 }
 
 const fixtureAnchor = Date.parse(vkpFixtureTimes.alarmRaised);
