@@ -45,6 +45,11 @@ export class Platform {
 
   static async start(options: PlatformOptions): Promise<Platform> {
     mkdirSync(options.logDir, { recursive: true });
+    // As the Helm hook Jobs do before a rollout: on a fresh broker and registry, services
+    // starting side by side raced to create the same topics and to register the same subjects
+    // (Apicurio then kept a subject without its BACKWARD setting, and every later registration
+    // of it was refused).
+    for (const step of ['topics', 'schemas']) await runCatalog(step, options);
     const ports = new Map<AppName, number>();
     for (const app of localApps) {
       ports.set(app.name, options.ports === 'local' ? app.port : await aFreePort());
@@ -147,6 +152,30 @@ export class Platform {
   private logOf(app: AppName): string {
     return join(this.options.logDir, `${app}.log`);
   }
+}
+
+/** `tools/catalog` (topics or schemas) with the services' environment; rejects unless it exits 0. */
+function runCatalog(step: string, options: PlatformOptions): Promise<void> {
+  const log = createWriteStream(join(options.logDir, 'catalog.log'), { flags: 'a' });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join('tools', 'catalog', 'src', 'main.ts'), step],
+    { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(
+            `catalog ${step} exited ${String(code)}; see ${join(options.logDir, 'catalog.log')}`,
+          ),
+        );
+    });
+  });
 }
 
 function aFreePort(): Promise<number> {
