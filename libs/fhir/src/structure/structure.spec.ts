@@ -144,3 +144,28 @@ describe('properties named like Object.prototype members', () => {
     },
   );
 });
+
+describe('codes FHIR R4 binds as required', () => {
+  it.each([
+    ['a made-up status', 'finalised'],
+    ['a 500 KiB status', 'f'.repeat(500 * 1024)],
+    ['a lone surrogate', '\ud800'],
+  ])('refuses %s as Observation.status, without repeating it', (_what, status) => {
+    const observation = { ...asJson(aVkpVitalSignObservation('heartRate')), status };
+    const errors = validateStructure(observation);
+    expect(errors.map((e) => e.expression)).toEqual(['Observation.status']);
+    expect(errors[0]?.message).toContain('http://hl7.org/fhir/ValueSet/observation-status');
+    expect(JSON.stringify(errors)).not.toContain(status.slice(0, 8));
+  });
+
+  it('looks into Bundle entries and repeated elements', () => {
+    const bundle = asJson(aVkpAlarmBundle());
+    const entries = bundle['entry'] as { resource: Record<string, unknown> }[];
+    const first = entries[0];
+    if (!first) throw new Error('the fixture has entries');
+    first.resource['status'] = 'nonsense';
+    expect(validateStructure(bundle).map((e) => e.expression)).toEqual([
+      'Bundle.entry[0].resource.status',
+    ]);
+  });
+});

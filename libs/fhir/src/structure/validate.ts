@@ -2,13 +2,14 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FhirError } from '../result';
 import { ensureFhirDefinitions } from './definitions';
+import { checkRequiredCodes } from './required-codes';
 
 export type StructureErrorCode = 'FHIR.STRUCTURE';
 
 /**
  * FHIR R4 structure and cardinality (medplum's validator over the base StructureDefinitions):
  * property names, JSON types, required elements, maximum cardinality, primitive formats and
- * the base invariants. An empty list means the resource is well-formed FHIR R4; VKP's own
+ * the base invariants; then the codes of elements FHIR binds as required (required-codes.ts). An empty list means the resource is well-formed FHIR R4; VKP's own
  * rules (profiles, codes) are checked after this.
  */
 export function validateStructure(
@@ -20,7 +21,7 @@ export function validateStructure(
   if (reserved.length > 0) return reserved;
   try {
     validateResource(resource as unknown as Resource);
-    return [];
+    return checkRequiredCodes(resource);
   } catch (error) {
     if (!(error instanceof OperationOutcomeError)) throw error;
     return error.outcome.issue
