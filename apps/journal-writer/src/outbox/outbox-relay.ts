@@ -88,9 +88,10 @@ export class OutboxRelay {
       }
       // Alarms first: an urgent entry's messages go out in the next round however many routine
       // ones wait (docs/adr/0014-alarms-first.md); within each lane, in the order written.
+      // `outbox.id`, not `id`: the bare name would sort by the text alias (…, 99, 100 → 100, 99).
       const rows = (await runner.query(
-        `SELECT id::text AS id, topic, message_key, value, headers
-           FROM journal.outbox ORDER BY urgent DESC, id LIMIT $1`,
+        `SELECT outbox.id::text AS id, topic, message_key, value, headers
+           FROM journal.outbox ORDER BY outbox.urgent DESC, outbox.id LIMIT $1`,
         [this.options.batchSize],
       )) as OutboxMessageRow[];
       if (rows.length > 0) {
