@@ -33,8 +33,14 @@ export interface ChaosReport {
   readonly failed: number;
   /** Accepted, yet neither journaled, withheld nor failed by the end. */
   readonly lost: readonly string[];
-  /** Event ids with more than one JournalEntry on their municipality's topic. */
+  /** Event ids with two journal entries (two entry ids) on their municipality's topic. */
   readonly duplicated: readonly string[];
+  /**
+   * Records that repeat an entry already on the topic: the outbox relay is at-least-once, so a
+   * journal-writer killed between publishing and deleting its outbox rows sends them again
+   * (ADR 0008; EPJ consumers dedupe by entryId, the read API never repeats an entry).
+   */
+  readonly redelivered: number;
   /** Patients whose routine entries reached the topic out of the order their events were accepted. */
   readonly outOfOrder: readonly string[];
   /** Accepted submissions whose final state is `failed`, with the reasons. */
@@ -124,7 +130,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         return status === undefined || !isFinal(status);
       }),
       duplicated: duplicatedEventIds(topics),
-      outOfOrder: patientsOutOfOrder(simulator.accepted, topics),
+      redelivered: topics.length - firstCopies(topics).length,
+      outOfOrder: patientsOutOfOrder(simulator.accepted, firstCopies(topics)),
       failures: statuses
         .filter((s) => s.failed !== null)
         .map((s) => ({ submissionId: s.submissionId, reason: s.reason })),
@@ -234,9 +241,21 @@ async function journalEntriesOn(
 }
 
 function duplicatedEventIds(entries: readonly JournalEntry[]): string[] {
-  const seen = new Map<string, number>();
-  for (const entry of entries) seen.set(entry.eventId, (seen.get(entry.eventId) ?? 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([eventId]) => eventId);
+  const entryIds = new Map<string, Set<string>>();
+  for (const entry of entries) {
+    entryIds.set(entry.eventId, (entryIds.get(entry.eventId) ?? new Set()).add(entry.entryId));
+  }
+  return [...entryIds].filter(([, ids]) => ids.size > 1).map(([eventId]) => eventId);
+}
+
+/** Each entry once, where it first reached the topic (what a consumer deduping by entryId keeps). */
+function firstCopies(entries: readonly JournalEntry[]): JournalEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    if (seen.has(entry.entryId)) return false;
+    seen.add(entry.entryId);
+    return true;
+  });
 }
 
 /**
