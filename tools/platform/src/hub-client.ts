@@ -91,11 +91,17 @@ export class HubClient {
       'PUT',
       `${this.urlOf('consent')}/consent/${orgnr}/registrations`,
       registration,
+      registerPropagation,
     );
   }
 
   async recordConsent(orgnr: string, consent: Record<string, unknown>): Promise<void> {
-    await this.expectOk('POST', `${this.urlOf('consent')}/consent/${orgnr}/Consent`, consent);
+    await this.expectOk(
+      'POST',
+      `${this.urlOf('consent')}/consent/${orgnr}/Consent`,
+      consent,
+      registerPropagation,
+    );
   }
 
   /** The patient reserves themselves against journaling (a FHIR Consent with a deny provision). */
@@ -237,15 +243,28 @@ export class HubClient {
     )) as Answer<SearchsetBundle>;
   }
 
-  private async expectOk(method: string, url: string, body: unknown): Promise<void> {
-    const answer = await this.call(
-      method,
-      url,
-      await this.tokenFor('knutepunkt-dev-admin', adminScopes),
-      JSON.stringify(body),
-      { 'content-type': 'application/json' },
-    );
-    if (answer.status >= 300) throw unexpected(`${method} ${new URL(url).pathname}`, answer);
+  /** `waitFor`: an answer that means "not yet" (retried for up to 60 s) rather than "no". */
+  private async expectOk(
+    method: string,
+    url: string,
+    body: unknown,
+    waitFor?: (answer: Answer) => boolean,
+  ): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const answer = await this.call(
+        method,
+        url,
+        await this.tokenFor('knutepunkt-dev-admin', adminScopes),
+        JSON.stringify(body),
+        { 'content-type': 'application/json' },
+      );
+      if (answer.status < 300) return;
+      if (!waitFor?.(answer) || Date.now() > deadline) {
+        throw unexpected(`${method} ${new URL(url).pathname}`, answer);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   private tokenFor(sub: string, scope: string): Promise<string> {
@@ -278,6 +297,16 @@ export class HubClient {
     }
     return { status: response.status, headers: response.headers, body: parsed };
   }
+}
+
+/**
+ * A municipality onboarded on ingest reaches the consent service through the register topic
+ * (ADR 0011), a moment later: until then consent answers 404 CONSENT.UNKNOWN_MUNICIPALITY.
+ */
+function registerPropagation(answer: Answer): boolean {
+  return (
+    answer.status === 404 && JSON.stringify(answer.body).includes('CONSENT.UNKNOWN_MUNICIPALITY')
+  );
 }
 
 function retryAfterOf(headers: Headers): number | undefined {
