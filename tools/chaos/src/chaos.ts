@@ -259,14 +259,18 @@ function firstCopies(entries: readonly JournalEntry[]): JournalEntry[] {
 }
 
 /**
- * Each patient's routine (not urgent) entries must reach the topic in the order their
- * submissions were accepted; urgent ones overtake by design (DESIGN.md "urgent lane").
+ * Each patient's routine (not urgent) entries of FHIR submissions must reach the topic in the
+ * order their submissions were accepted; urgent ones overtake by design (DESIGN.md "urgent lane").
  */
 function patientsOutOfOrder(
   accepted: readonly Accepted[],
   entries: readonly JournalEntry[],
 ): string[] {
-  const acceptedOrder = new Map(accepted.map((a, index) => [a.submissionId, index]));
+  // Vendor JSON is keyed by submission id on the accepted topic (ADR 0012: ingest cannot find
+  // the patient in it), so it is not ordered against the patient's FHIR events: FHIR only.
+  const acceptedOrder = new Map(
+    accepted.flatMap((a, index) => (a.event.route === 'fhir' ? [[a.submissionId, index]] : [])),
+  );
   const byPatient = new Map<string, number[]>();
   for (const entry of entries) {
     if (entry.urgent) continue;

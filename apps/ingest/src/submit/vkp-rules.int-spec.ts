@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { issueToken } from '@knutepunkt/auth/testing';
 import { readTopic, type TopicReader } from '@knutepunkt/kafka/testing';
 import { createSerde, Topics, type AcceptedSubmission } from '@knutepunkt/schemas';
-import { aClient, aMunicipality, orgnrWithCheckDigit } from '@knutepunkt/schemas/testing';
+import { aClient, aMunicipality, aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import {
   aVkpAlarmBundle,
   aVkpDetectedIssue,
@@ -17,7 +17,7 @@ import type { RunningService } from '@knutepunkt/service';
 import { eventually, integrationEnv, uniqueName } from '@knutepunkt/testing';
 import { ingestService } from '../ingest.service';
 
-const orgnr = orgnrWithCheckDigit(String(10_000_000 + Math.floor(Math.random() * 89_999_999)));
+const orgnr = aFreshOrgnr();
 const vendor = uniqueName('vkp-rules-vendor');
 const epjSystem = 'https://epj.knutepunkt.test/fhir/sid/lopenummer';
 const patient = vkpPatientIdentifier(11);
