@@ -1,4 +1,4 @@
-import { NonRetriableError, UndecodableMessageError } from './errors';
+import { isDependencyUnavailable, NonRetriableError, UndecodableMessageError } from './errors';
 import {
   deadLetterMessage,
   processBatch,
@@ -111,6 +111,34 @@ describe('processBatch', () => {
     expect(h.dead).toHaveLength(0);
   });
 
+  it('waits out a database restart however many attempts it takes, dead-lettering nothing', async () => {
+    let failures = policy.maxAttempts * 4;
+    const h = harness(async () => {
+      if (failures-- > 0)
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
+    });
+    const outcome = await processBatch([message(7, 'a'), message(8, 'b')], policy, h.ports);
+    expect(outcome).toMatchObject({ handled: 2, deadLettered: 0, lastDoneOffset: '8' });
+    expect(h.calls).toHaveLength(policy.maxAttempts * 4 + 1);
+    expect(h.dead).toHaveLength(0);
+  });
+
+  it('stops waiting for a dependency when the partition is revoked', async () => {
+    let attempts = 0;
+    const h = harness(async () => {
+      if (++attempts === 20) h.revoke();
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+        code: 'ECONNREFUSED',
+      });
+    });
+    const outcome = await processBatch([message(1, 'a')], policy, h.ports);
+    expect(outcome).toMatchObject({ lastDoneOffset: null, interrupted: true });
+    expect(attempts).toBe(20);
+    expect(h.dead).toHaveLength(0);
+  });
+
   it('reports nothing done when the partition is revoked mid-retry', async () => {
     const h = harness(async () => {
       h.revoke();
@@ -152,5 +180,54 @@ describe('deadLetterMessage', () => {
         'dlq-consumer-group': 'knutepunkt-normalizer',
       },
     });
+  });
+});
+
+describe('isDependencyUnavailable', () => {
+  const withCode = (code: string, message = 'failed') =>
+    Object.assign(new Error(message), { code });
+
+  it.each([
+    ['a refused connection', withCode('ECONNREFUSED')],
+    ['a reset connection', withCode('ECONNRESET')],
+    ['PostgreSQL shutting down (57P01)', withCode('57P01')],
+    ['PostgreSQL starting up (57P03)', withCode('57P03')],
+    ['a connection exception (08006)', withCode('08006')],
+    ['too many connections (53300)', withCode('53300')],
+    ['a deadlock (40P01)', withCode('40P01')],
+    ['pg losing its connection', new Error('Connection terminated unexpectedly')],
+    ['pg-pool timing out', new Error('timeout exceeded when trying to connect')],
+    [
+      'TypeORM wrapping a driver error',
+      Object.assign(new Error('query failed'), { driverError: withCode('57P01') }),
+    ],
+    [
+      'fetch failing on a refused socket',
+      new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }),
+    ],
+    [
+      'kafkajs giving up on a connection',
+      Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded' }),
+    ],
+    [
+      'kafkajs without a broker',
+      Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' }),
+    ],
+  ])('says yes to %s', (_, error) => {
+    expect(isDependencyUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['a plain error', new Error('cannot read properties of undefined')],
+    ['a unique violation (23505)', withCode('23505')],
+    ['a value too long (22001)', withCode('22001')],
+    [
+      'a non-retriable error',
+      new NonRetriableError('X', 'bad message', { cause: withCode('ECONNREFUSED') }),
+    ],
+    ['a string', 'ECONNREFUSED'],
+    ['nothing', undefined],
+  ])('says no to %s', (_, error) => {
+    expect(isDependencyUnavailable(error)).toBe(false);
   });
 });

@@ -1,4 +1,10 @@
-import { errorClass, errorCode, errorMessage, NonRetriableError } from './errors';
+import {
+  errorClass,
+  errorCode,
+  errorMessage,
+  isDependencyUnavailable,
+  NonRetriableError,
+} from './errors';
 import {
   DeadLetterHeaders,
   type DecodedMessage,
@@ -43,8 +49,11 @@ type Attempt = { ok: true } | { ok: false; error: unknown; attempts: number } | 
  * Processes one fetched batch of a partition: bad bytes (a NonRetriableError from `decode`) go
  * straight to the dead-letter topic (they never reach the domain), the rest are handled as one batch with bounded retries;
  * when the batch keeps failing, each message is retried alone so one poison message is
- * dead-lettered and its neighbours still go through. Nothing is reported done that was not
- * handled or dead-lettered, so the caller commits only processed offsets.
+ * dead-lettered and its neighbours still go through. A failure that says a dependency is down
+ * (`isDependencyUnavailable`) is retried, with backoff, until the dependency is back or the
+ * partition is revoked: it never sends a sound message to the dead-letter topic. Nothing is
+ * reported done that was not handled or dead-lettered, so the caller commits only processed
+ * offsets.
  */
 export async function processBatch<T>(
   messages: readonly IncomingMessage[],
@@ -73,11 +82,14 @@ export async function processBatch<T>(
         await ports.handle(batch);
         return { ok: true };
       } catch (error) {
-        if (error instanceof NonRetriableError || n >= policy.maxAttempts) {
+        // A dependency that is down (database restarting, broker away) is waited for, however
+        // long: only a message that fails on its own merits is dead-lettered.
+        const waitForDependency = isDependencyUnavailable(error);
+        if (error instanceof NonRetriableError || (n >= policy.maxAttempts && !waitForDependency)) {
           return { ok: false, error, attempts: n };
         }
         ports.onRetry?.(error, n, batch.length);
-        await ports.sleep(backoffMs(policy, n));
+        await ports.sleep(backoffMs(policy, Math.min(n, 16)));
         await ports.heartbeat();
       }
     }

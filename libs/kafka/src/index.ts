@@ -9,7 +9,7 @@ export type { BatchOutcome, DeadLetter } from './batch-processor';
 export { ensureTopics } from './topics-admin';
 export type { TopicDefinition, EnsureTopicsResult } from './topics-admin';
 export { kafkaReadinessCheck } from './readiness';
-export { NonRetriableError, UndecodableMessageError } from './errors';
+export { isDependencyUnavailable, NonRetriableError, UndecodableMessageError } from './errors';
 export { CorrelationHeaders, DeadLetterHeaders } from './messages';
 export type { IncomingMessage, OutgoingMessage, DecodedMessage, MessageHeaders } from './messages';
 export { defaultRetryPolicy, backoffMs } from './retry-policy';

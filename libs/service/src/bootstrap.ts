@@ -17,7 +17,7 @@ import {
   type KafkaConnectionOptions,
   type KafkaLogSink,
 } from '@knutepunkt/kafka';
-import { KafkaBatchTransport, KafkaErrorPassthroughFilter } from '@knutepunkt/kafka/nest';
+import { connectBatchTransport, KafkaBatchTransport } from '@knutepunkt/kafka/nest';
 import { createLogger, ServiceMetrics, type ReadinessCheck } from '@knutepunkt/observability';
 import {
   createSerde,
@@ -183,28 +183,24 @@ export async function runService(
 
   if (consumes.length > 0) {
     const urgent = new Set(consumes.filter((t) => t.lane === 'urgent').map((t) => t.name));
-    const transport = app.connectMicroservice(
-      {
-        strategy: new KafkaBatchTransport({
-          kafka,
-          producer,
-          metrics,
-          log: kafkaLog,
-          groupId: consumerGroupOf(definition.app),
-          deadLetterTopic: deadLetters.name,
-          policy: {
-            ...defaultRetryPolicy,
-            maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-            initialBackoffMs: config.KAFKA_RETRY_BACKOFF_MS,
-          },
-          isUrgent: (topic) => urgent.has(topic),
-          decode: decoderFor(serde, consumes),
-        }),
-      },
-      // HTTP filters and pipes are not for batches: the consumer must see the handler's own error.
-      { inheritAppConfig: false },
+    connectBatchTransport(
+      app,
+      new KafkaBatchTransport({
+        kafka,
+        producer,
+        metrics,
+        log: kafkaLog,
+        groupId: consumerGroupOf(definition.app),
+        deadLetterTopic: deadLetters.name,
+        policy: {
+          ...defaultRetryPolicy,
+          maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+          initialBackoffMs: config.KAFKA_RETRY_BACKOFF_MS,
+        },
+        isUrgent: (topic) => urgent.has(topic),
+        decode: decoderFor(serde, consumes),
+      }),
     );
-    transport.useGlobalFilters(new KafkaErrorPassthroughFilter());
     await app.startAllMicroservices();
   }
 

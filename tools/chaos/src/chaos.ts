@@ -33,6 +33,8 @@ export interface ChaosReport {
   readonly failed: number;
   /** Accepted, yet neither journaled, withheld nor failed by the end. */
   readonly lost: readonly string[];
+  /** How far each lost submission got (`$status`'s last stage reached), counted per stage. */
+  readonly lostAt: Readonly<Record<string, number>>;
   /** Event ids with two journal entries (two entry ids) on their municipality's topic. */
   readonly duplicated: readonly string[];
   /**
@@ -117,6 +119,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const topics = await journalEntriesOn(options.env, tenants);
     const withheldOrFailed = (s: SubmissionStatusBody) => s.withheld !== null || s.failed !== null;
     const statuses = [...finals.values()];
+    const lost = [...acceptedIds].filter((id) => {
+      const status = finals.get(id);
+      return status === undefined || !isFinal(status);
+    });
     return {
       sent: simulator.counts.sent,
       refused: simulator.counts.refused,
@@ -125,10 +131,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       journaled: statuses.filter((s) => s.journaled !== null && !withheldOrFailed(s)).length,
       withheld: statuses.filter((s) => s.withheld !== null).length,
       failed: statuses.filter((s) => s.failed !== null).length,
-      lost: [...acceptedIds].filter((id) => {
-        const status = finals.get(id);
-        return status === undefined || !isFinal(status);
-      }),
+      lost,
+      lostAt: countBy(lost.map((id) => furthestStage(finals.get(id)))),
       duplicated: duplicatedEventIds(topics),
       redelivered: topics.length - firstCopies(topics).length,
       outOfOrder: patientsOutOfOrder(simulator.accepted, firstCopies(topics)),
@@ -176,14 +180,29 @@ async function inject(
       return injected;
     }
     case 'postgres': {
-      log('restart PostgreSQL');
+      log('stop PostgreSQL for 10 s');
       await stopStack({ components: ['postgres'] });
+      // Longer than the retries a poison message gets: a consumer must wait, not dead-letter.
+      await sleep(10_000);
       await ensureStack({ components: ['postgres'] });
       log('PostgreSQL started again');
       await settle();
-      return ['postgres: stop and start'];
+      return ['postgres: stopped for 10 s and started'];
     }
   }
+}
+
+const stages = ['read', 'delivered', 'consented', 'normalized', 'registered'] as const;
+
+function furthestStage(status: SubmissionStatusBody | undefined): string {
+  if (status === undefined) return 'no answer from $status';
+  return stages.find((stage) => status[stage] !== null) ?? 'registered';
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 function isFinal(status: SubmissionStatusBody): boolean {

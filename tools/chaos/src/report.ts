@@ -11,7 +11,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `journaled   ${String(report.journaled)}`,
     `withheld    ${String(report.withheld)}`,
     `failed      ${String(report.failed)}`,
-    `lost        ${String(report.lost.length)}`,
+    `lost        ${String(report.lost.length)}${lostAt(report)}`,
     `duplicated  ${String(report.duplicated.length)} (event ids with two journal entries)`,
     `redelivered ${String(report.redelivered)} (an entry's record sent again after a journal-writer kill; ADR 0008)`,
     `out of order ${String(report.outOfOrder.length)} patients`,
@@ -21,6 +21,14 @@ export function formatChaosReport(report: ChaosReport): string {
   for (const failure of report.failures) {
     lines.push(`  failed ${failure.submissionId}: ${failure.reason ?? '(no reason)'}`);
   }
-  for (const id of report.lost) lines.push(`  lost ${id}`);
+  for (const id of report.lost.slice(0, 10)) lines.push(`  lost ${id}`);
+  if (report.lost.length > 10) lines.push(`  … and ${String(report.lost.length - 10)} more`);
   return lines.join('\n');
+}
+
+/** Where the lost ones stopped, e.g. " (last stage: delivered 100, consented 12)". */
+function lostAt(report: ChaosReport): string {
+  const stages = Object.entries(report.lostAt);
+  if (stages.length === 0) return '';
+  return ` (last stage: ${stages.map(([stage, n]) => `${stage} ${String(n)}`).join(', ')})`;
 }

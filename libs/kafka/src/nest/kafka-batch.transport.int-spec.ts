@@ -1,7 +1,8 @@
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import type { INestMicroservice } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { INestApplication } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { eventually, uniqueName } from '@knutepunkt/testing';
 import { createKafka } from '../connection';
@@ -9,7 +10,7 @@ import { NonRetriableError, UndecodableMessageError } from '../errors';
 import { DeadLetterHeaders, type IncomingMessage } from '../messages';
 import { CoalescingProducer } from '../producer';
 import { ensureTopics } from '../topics-admin';
-import { KafkaErrorPassthroughFilter } from './error-passthrough.filter';
+import { connectBatchTransport } from './connect-batch-transport';
 import { KafkaBatchTransport, type ConsumedBatch } from './kafka-batch.transport';
 
 const routineTopic = uniqueName('knutepunkt.it-routine');
@@ -21,9 +22,12 @@ interface Item {
   readonly n: number;
   readonly poison?: boolean;
   readonly invalid?: boolean;
+  /** Fail this many times as a handler does while its database restarts. */
+  readonly unavailableFor?: number;
 }
 
 const received: { topic: string; n: number; partition: number }[] = [];
+const attempts = new Map<number, number>();
 let blockRoutine: Promise<void> = Promise.resolve();
 
 @Controller()
@@ -32,6 +36,12 @@ class ItemHandlers {
   async routine(@Payload() batch: ConsumedBatch<Item>): Promise<void> {
     await blockRoutine;
     for (const m of batch) {
+      const attempt = (attempts.get(m.payload.n) ?? 0) + 1;
+      attempts.set(m.payload.n, attempt);
+      if (attempt <= (m.payload.unavailableFor ?? 0))
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+          code: 'ECONNREFUSED',
+        });
       if (m.payload.poison) throw new Error(`poison ${m.payload.n}`);
       if (m.payload.invalid) throw new NonRetriableError('TEST.INVALID', `invalid ${m.payload.n}`);
     }
@@ -65,11 +75,14 @@ function decode(message: IncomingMessage): Promise<Item> {
 describe('KafkaBatchTransport against a real broker', () => {
   let kafka: Kafka;
   let producer: CoalescingProducer;
-  let service: INestMicroservice | undefined;
+  let service: INestApplication | undefined;
 
+  // A hybrid app, HTTP and the transport, as every service runs (libs/service bootstrap).
   const startService = async () => {
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(ItemModule, {
-      strategy: new KafkaBatchTransport({
+    const app = await NestFactory.create(ItemModule, new FastifyAdapter(), { logger: false });
+    connectBatchTransport(
+      app,
+      new KafkaBatchTransport({
         kafka,
         producer,
         groupId,
@@ -78,10 +91,9 @@ describe('KafkaBatchTransport against a real broker', () => {
         isUrgent: (topic) => topic === urgentTopic,
         decode,
       }),
-      logger: false,
-    });
-    app.useGlobalFilters(new KafkaErrorPassthroughFilter());
-    await app.listen();
+    );
+    await app.startAllMicroservices();
+    await app.init();
     return app;
   };
 
@@ -193,6 +205,14 @@ describe('KafkaBatchTransport against a real broker', () => {
     await send(routineTopic, 'patient-0', JSON.stringify({ n: 7 }));
     await eventually(async () => (received.length >= 1 ? true : undefined), 60_000);
     expect(received.map((r) => r.n)).toEqual([7]);
+  });
+
+  it('waits out a dependency that is down, past the attempts a poison message gets', async () => {
+    received.length = 0;
+    await send(routineTopic, 'patient-1', JSON.stringify({ n: 10, unavailableFor: 6 }));
+    await eventually(async () => (received.some((r) => r.n === 10) ? true : undefined), 60_000);
+    // Dead-lettered after its third attempt, it would never have been received.
+    expect(attempts.get(10)).toBe(7);
   });
 
   it('keeps the urgent lane moving while the routine lane is stuck', async () => {

@@ -1,2 +1,2 @@
 export { readTopic } from './topic-reader';
-export type { TopicReader } from './topic-reader';
+export type { ReadTopicOptions, TopicReader } from './topic-reader';
