@@ -118,8 +118,8 @@ describe('consent API against the real stack', () => {
     readToken = await issueToken({ sub: adminClient, scope: 'knutepunkt:consent.read' });
     otherToken = await issueToken({ sub: otherClient, scope: scopes });
     service = await startServiceForTest(consentService);
-    changes = await readTopic(brokers, Topics.consentChanges.name);
-    audit = await readTopic(brokers, Topics.audit.name);
+    changes = await readTopic(brokers, Topics.consentChanges.name, { from: 'end' });
+    audit = await readTopic(brokers, Topics.audit.name, { from: 'end' });
   });
 
   afterAll(async () => {

@@ -214,9 +214,9 @@ describe('consent decisions against the real stack', () => {
     await producer.connect();
     service = await startServiceForTest(consentService, overrides);
     [consented, consentedUrgent, status] = await Promise.all([
-      readTopic(brokers, Topics.consented.name),
-      readTopic(brokers, Topics.consentedUrgent.name),
-      readTopic(brokers, Topics.status.name),
+      readTopic(brokers, Topics.consented.name, { from: 'end' }),
+      readTopic(brokers, Topics.consentedUrgent.name, { from: 'end' }),
+      readTopic(brokers, Topics.status.name, { from: 'end' }),
     ]);
     expect((await call('PUT', `/consent/${optOut}/policy`, { mode: 'opt-out' })).status).toBe(200);
   });

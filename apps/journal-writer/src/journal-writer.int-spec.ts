@@ -363,8 +363,8 @@ describe('journal-writer against the real stack', () => {
     await producer.connect();
     await serde.register(Topics.consented);
     await serde.register(Topics.consentedUrgent);
-    statuses = await readTopic(brokers, Topics.status.name);
-    audits = await readTopic(brokers, Topics.audit.name);
+    statuses = await readTopic(brokers, Topics.status.name, { from: 'end' });
+    audits = await readTopic(brokers, Topics.audit.name, { from: 'end' });
     // Tests that write entries directly have a pool of their own, so the service's
     // connections stay free for the reader.
     writerDatabase = await openDatabase(database, {

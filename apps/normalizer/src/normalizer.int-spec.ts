@@ -103,7 +103,7 @@ describe('normalizer against the real stack', () => {
       Topics.status.name,
       dlqTopic('normalizer').name,
     ]) {
-      readers[topic] = await readTopic(brokers, topic);
+      readers[topic] = await readTopic(brokers, topic, { from: 'end' });
     }
   });
 

@@ -122,7 +122,9 @@ describe('hostile input to ingest', () => {
       ratePerSecond: 1000,
     });
     token = await issueToken({ sub: vendor, scope: 'knutepunkt:ingest.write' });
-    accepted = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.accepted.name);
+    accepted = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.accepted.name, {
+      from: 'end',
+    });
     cleanups.push(() => accepted.close());
   }, 180_000);
 

@@ -48,7 +48,13 @@ describe('admin API and the authorization register, against the real stack', () 
 
   it('onboards a municipality (201, then 200 on the same PUT), publishes it and lists it', async () => {
     const orgnr = aFreshOrgnr();
-    const registry = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.registry.name);
+    const registry = await readTopic(
+      (env['KAFKA_BROKERS'] ?? '').split(','),
+      Topics.registry.name,
+      {
+        from: 'end',
+      },
+    );
     try {
       const body = { name: 'Testkommune', policy: { mode: 'opt-out', holdFor: 'PT12H' } };
       const first = await put(`municipalities/${orgnr}`, body);
@@ -215,7 +221,9 @@ describe('admin API and the authorization register, against the real stack', () 
     expect((await put(`municipalities/${orgnr}`, { name: 'Audit' })).status).toBe(201);
     const stranger = uniqueName('stranger');
     const token = await issueToken({ sub: stranger, scope: 'knutepunkt:ingest.write' });
-    const audit = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.audit.name);
+    const audit = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.audit.name, {
+      from: 'end',
+    });
     try {
       expect((await submit(orgnr, token)).status).toBe(403);
       const [message] = await audit.waitFor((m) => m.key === stranger);

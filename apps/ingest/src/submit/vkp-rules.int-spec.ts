@@ -108,7 +108,7 @@ describe('ingest: the VKP rules, through real HTTP against the real stack', () =
     ]);
     token = await issueToken({ sub: vendor, scope: 'knutepunkt:ingest.write' });
     service = await startServiceForTest(ingestService);
-    accepted = await readTopic(brokers, Topics.accepted.name);
+    accepted = await readTopic(brokers, Topics.accepted.name, { from: 'end' });
   });
 
   afterAll(async () => {

@@ -141,7 +141,7 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
     ]);
     token = await issueToken({ sub: vendor, scope: 'knutepunkt:ingest.write' });
     for (const topic of [Topics.normalized, Topics.normalizedUrgent, Topics.status]) {
-      readers[topic.name] = await readTopic(brokers, topic.name);
+      readers[topic.name] = await readTopic(brokers, topic.name, { from: 'end' });
     }
     normalizer = await startServiceForTest(normalizerService);
     ingest = await startIngest(env);
