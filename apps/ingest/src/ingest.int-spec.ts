@@ -118,7 +118,7 @@ describe('ingest vendor API against the real stack', () => {
     ]);
     vendorToken = await issueToken({ sub: vendorA, scope: 'knutepunkt:ingest.write' });
     service = await startServiceForTest(ingestService);
-    accepted = await readTopic(brokers, Topics.accepted.name);
+    accepted = await readTopic(brokers, Topics.accepted.name, { from: 'end' });
   });
 
   afterAll(async () => {
@@ -401,7 +401,9 @@ describe('ingest vendor API against the real stack', () => {
       expect(response.headers.get('location')).toMatch(
         new RegExp(`^/fhir/${orgnr}/Bundle/[0-9a-f-]{36}/\\$status$`),
       );
-      expect((await postTo('/v1/Bundle', vendorToken, body)).status).toBe(403);
+      const withoutClaim = await postTo('/v1/Bundle', vendorToken, body);
+      expect(withoutClaim.status).toBe(401);
+      expect(withoutClaim.headers.get('www-authenticate')).toContain('no orgnr_parent');
       expect((await postTo('/v1/Observation', jftToken, body)).status).toBe(404);
     });
   });

@@ -25,6 +25,7 @@ import { SubmitSubmissionHandler } from './submit/submit-submission.handler';
 import { SubmitSubmissionHttpController } from './submit/submit-submission.http.controller';
 import { IngestMetrics } from './ingest-metrics';
 import { MetadataHttpController } from './submit/metadata.http.controller';
+import { SubmissionAnswers } from './submit/submission-answers';
 import { refusalAudit } from './submit/refusal-audit';
 import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
 
@@ -46,6 +47,7 @@ import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
     { provide: DeviceTemplateCatalog, useFactory: () => DeviceTemplateCatalog.fromDirectory() },
     authorizationRegisterProvider,
     { provide: REFUSAL_AUDIT, inject: [SERVICE_RUNTIME], useFactory: refusalAudit },
+    SubmissionAnswers,
     {
       provide: IngestMetrics,
       inject: [SERVICE_RUNTIME],

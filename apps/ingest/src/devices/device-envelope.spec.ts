@@ -38,6 +38,7 @@ describe('checking vendor JSON', () => {
     ['[1, 2]', 'not-object'],
     ['"text"', 'not-object'],
     [`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`, 'too-deep'],
+    ['{"events":[{"type":"DOSE_TAKEN","type":"DOSE_MISSED"}]}', 'duplicate-key'],
   ])('refuses %j as %s', (body, reason) => {
     expect(checkVendorJson(body)).toMatchObject({ ok: false, reason });
   });

@@ -1,3 +1,5 @@
+import { depthOf, duplicateKey } from '../domain/json-body';
+
 /**
  * Vendor JSON on `knutepunkt.accepted.v1` (docs/adr/0012-vendor-templates.md): the bytes received,
  * base64 in a FHIR `Binary` (`contentType: application/json`) in a `collection` Bundle tagged with
@@ -33,7 +35,7 @@ export type VendorJsonCheck =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'malformed' | 'not-object' | 'too-deep';
+      readonly reason: 'malformed' | 'not-object' | 'too-deep' | 'duplicate-key';
       readonly message: string;
     };
 
@@ -52,21 +54,20 @@ export function checkVendorJson(body: string): VendorJsonCheck {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { ok: false, reason: 'not-object', message: 'The body must be a JSON object.' };
   }
-  const stack: [unknown, number][] = [[parsed, 1]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [value, depth] = item;
-    if (depth > maxVendorJsonDepth) {
-      return {
-        ok: false,
-        reason: 'too-deep',
-        message: `The JSON is nested deeper than ${maxVendorJsonDepth} levels.`,
-      };
-    }
-    if (typeof value === 'object' && value !== null) {
-      for (const child of Object.values(value)) {
-        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-      }
-    }
+  if (depthOf(parsed, maxVendorJsonDepth) > maxVendorJsonDepth) {
+    return {
+      ok: false,
+      reason: 'too-deep',
+      message: `The JSON is nested deeper than ${maxVendorJsonDepth} levels.`,
+    };
+  }
+  const duplicate = duplicateKey(body);
+  if (duplicate !== null) {
+    return {
+      ok: false,
+      reason: 'duplicate-key',
+      message: `"${duplicate.key}" appears twice in one object (at ${['$', ...duplicate.path].join('.')}); send each property once.`,
+    };
   }
   return { ok: true };
 }

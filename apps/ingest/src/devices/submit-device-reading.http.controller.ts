@@ -2,28 +2,19 @@ import { Controller, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/co
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '@knutepunkt/auth';
-import { operationOutcome } from '@knutepunkt/fhir';
-import {
-  actorOf,
-  ApiAnswers,
-  AuthGuard,
-  principalOf,
-  RequireScopes,
-  sendAnswer,
-} from '@knutepunkt/service';
 import type { IngestError } from '../domain/ingest-error';
-import { ingestErrorAnswer } from '../domain/ingest-error.http';
-import { IngestMetrics } from '../ingest-metrics';
-import type { RefusedSubmission } from '../submit/refusal-audit';
+import { ApiAnswers, AuthGuard, principalOf, RequireScopes } from '@knutepunkt/service';
+import { header, SubmissionAnswers } from '../submit/submission-answers';
 import { SubmitSubmissionHandler } from '../submit/submit-submission.handler';
-import { REFUSAL_AUDIT } from '../tokens';
 import { checkVendorJson, deviceEnvelope } from './device-envelope';
 import { DeviceTemplateCatalog } from './device-template-catalog';
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
+const vendorJsonRefusals = {
+  malformed: 'INGEST.MALFORMED_JSON',
+  'not-object': 'INGEST.MALFORMED_JSON',
+  'too-deep': 'INGEST.TOO_DEEP',
+  'duplicate-key': 'INGEST.DUPLICATE_KEY',
+} as const;
 
 /**
  * `POST /devices/{orgnr}/{template}`: vendor JSON that a mapping template turns into
@@ -38,9 +29,7 @@ export class SubmitDeviceReadingHttpController {
   constructor(
     @Inject(SubmitSubmissionHandler) private readonly handler: SubmitSubmissionHandler,
     @Inject(DeviceTemplateCatalog) private readonly templates: DeviceTemplateCatalog,
-    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
-    @Inject(REFUSAL_AUDIT)
-    private readonly auditRefusal: (refused: RefusedSubmission) => Promise<void>,
+    @Inject(SubmissionAnswers) private readonly answers: SubmissionAnswers,
   ) {}
 
   @Post('devices/:orgnr/:template')
@@ -73,7 +62,7 @@ export class SubmitDeviceReadingHttpController {
   @ApiAnswers({
     202: "Accepted: durable in Kafka (acks=all). `Location` is the submission's `$status`; mapping errors show there as `failed` with the JSONPath that failed.",
     200: 'A repeat: the first submission’s `Location`, not published again.',
-    400: 'The body is not JSON, not a JSON object, or nested too deep.',
+    400: 'The body is not JSON, not a JSON object, nested too deep, or has a name twice in one object.',
     401: 'Missing or invalid token, or a bearer token from a client registered to require DPoP.',
     403: 'Scope `knutepunkt:ingest.write` missing, or the register does not let this client write for this municipality.',
     404: 'No such template, or a municipality that is not connected.',
@@ -90,14 +79,7 @@ export class SubmitDeviceReadingHttpController {
   ): Promise<void> {
     const principal = principalOf(request);
     const refuse = (error: IngestError) => {
-      this.metrics.refused(principal.clientId, orgnr, error.code);
-      void this.auditRefusal({
-        orgnr,
-        actor: actorOf(principal, 'vendor', header(request, 'nhn-source-system') ?? null),
-        requestId: request.id,
-        error,
-      });
-      sendAnswer(reply, ingestErrorAnswer(error));
+      this.answers.refuse(request, reply, orgnr, error);
     };
     const ref = this.templates.resolve(template);
     if (ref === undefined) {
@@ -111,7 +93,7 @@ export class SubmitDeviceReadingHttpController {
     const checked = checkVendorJson(body);
     if (!checked.ok) {
       refuse({
-        code: checked.reason === 'too-deep' ? 'INGEST.TOO_DEEP' : 'INGEST.MALFORMED_JSON',
+        code: vendorJsonRefusals[checked.reason],
         message: checked.message,
       });
       return;
@@ -128,28 +110,7 @@ export class SubmitDeviceReadingHttpController {
       idempotencyKey: header(request, 'idempotency-key'),
       requestId: request.id,
     });
-    if (!result.ok) {
-      refuse(result.error);
-      return;
-    }
-    this.metrics.accepted(principal.clientId, orgnr);
-    const { kind, submission } = result.value;
-    const location = `/fhir/${submission.orgnr}/${submission.resourceType}/${submission.submissionId}/$status`;
-    void reply
-      .status(kind === 'created' ? 202 : 200)
-      .header('location', location)
-      .type('application/fhir+json')
-      .send(
-        operationOutcome([
-          {
-            severity: 'information',
-            code: 'informational',
-            diagnostics:
-              kind === 'created'
-                ? `Accepted as submission ${submission.submissionId} for template ${ref}; follow its progress at ${location}.`
-                : `Already received as submission ${submission.submissionId}; not published again.`,
-          },
-        ]),
-      );
+    if (result.ok) this.answers.accept(request, reply, result.value, `template ${ref}`);
+    else refuse(result.error);
   }
 }

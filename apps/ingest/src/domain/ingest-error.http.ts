@@ -7,6 +7,7 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
   'INGEST.MALFORMED_JSON': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.NOT_FHIR': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.TOO_DEEP': { status: 400, fhirCode: 'too-costly', vkpCode: '2.4' },
+  'INGEST.DUPLICATE_KEY': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.INVALID_STRUCTURE': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.STRUCTURAL_SLIP': { status: 400, fhirCode: 'structure', vkpCode: '2.4' },
   'INGEST.RESOURCE_TYPE_MISMATCH': { status: 400, fhirCode: 'invalid', vkpCode: '2.4' },
@@ -31,6 +32,8 @@ const mapping: Record<IngestErrorCode, ErrorHttpMapping> = {
       'www-authenticate': 'DPoP error="invalid_token", error_description="DPoP required"',
     },
   },
+  // JFT's WriteAPI requires the claim; the challenge is added with the client's own scheme.
+  'INGEST.NO_ORGNR_PARENT': { status: 401, fhirCode: 'security', vkpCode: '1.5' },
   'INGEST.RATE_LIMITED': { status: 429, fhirCode: 'throttled', vkpCode: '3', retryAfterSeconds: 1 },
   'INGEST.KAFKA_UNAVAILABLE': {
     status: 503,

@@ -46,6 +46,15 @@ describe('parseSubmission', () => {
     expect(refused.ok ? 'accepted' : refused.error.code).toBe('INGEST.TOO_DEEP');
   });
 
+  it('refuses a name given twice in one object, saying where', () => {
+    const body = '{"resourceType":"Observation","code":{"text":"puls","text":"blodtrykk"}}';
+    const refused = parseSubmission('Observation', body);
+    expect(refused.ok ? 'accepted' : refused.error).toMatchObject({
+      code: 'INGEST.DUPLICATE_KEY',
+      expression: 'Observation.code',
+    });
+  });
+
   it('measures a hostile depth without overflowing the stack', () => {
     const body = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
     const result = parseSubmission('Observation', body);

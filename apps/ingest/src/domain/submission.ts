@@ -11,6 +11,7 @@ import {
   type VkpRuleCode,
   type VkpRuleProblem,
 } from '@knutepunkt/fhir';
+import { depthOf, duplicateKey, fhirPathOf } from './json-body';
 import { err, ok, type Result } from './result';
 import type { IngestError, IngestErrorCode } from './ingest-error';
 
@@ -58,7 +59,7 @@ export function parseSubmission(
       message: 'The body is not a FHIR resource: expected a JSON object.',
     });
   }
-  if (depthOf(parsed) > maxJsonDepth) {
+  if (depthOf(parsed, maxJsonDepth) > maxJsonDepth) {
     return err({
       code: 'INGEST.TOO_DEEP',
       message: `The JSON is nested deeper than ${maxJsonDepth} levels.`,
@@ -66,6 +67,14 @@ export function parseSubmission(
   }
   const resource = parsed as FhirJson;
   const resourceType = resource['resourceType'];
+  const duplicate = duplicateKey(body);
+  if (duplicate !== null) {
+    return err({
+      code: 'INGEST.DUPLICATE_KEY',
+      message: `"${duplicate.key}" appears twice in one object; send each property once.`,
+      expression: fhirPathOf(typeof resourceType === 'string' ? resourceType : '', duplicate.path),
+    });
+  }
   if (typeof resourceType !== 'string') {
     return err({
       code: 'INGEST.NOT_FHIR',
@@ -173,21 +182,4 @@ function issueOf(problem: VkpRuleProblem | undefined): { message: string; expres
 
 export function contentHash(body: string): string {
   return `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
-}
-
-/** Iterative, so a hostile body cannot overflow the stack while we measure it. */
-function depthOf(root: object): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[root, 1]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [value, depth] = item;
-    if (depth > deepest) deepest = depth;
-    if (depth > maxJsonDepth) return depth;
-    if (typeof value === 'object' && value !== null) {
-      for (const child of Object.values(value)) {
-        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-      }
-    }
-  }
-  return deepest;
 }

@@ -12,35 +12,19 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '@knutepunkt/auth';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import {
-  actorOf,
-  ApiAnswers,
-  AuthGuard,
-  principalOf,
-  RequireScopes,
-  sendAnswer,
-} from '@knutepunkt/service';
-import { operationOutcome, submissionResourceTypes } from '@knutepunkt/fhir';
+import { ApiAnswers, AuthGuard, principalOf, RequireScopes, sendAnswer } from '@knutepunkt/service';
+import { submissionResourceTypes } from '@knutepunkt/fhir';
 import { ingestErrorAnswer } from '../domain/ingest-error.http';
 import type { SubmissionStore } from '../persistence/submission-store';
 import { submissionStatus } from '../status/submission-status';
-import { IngestMetrics } from '../ingest-metrics';
-import { REFUSAL_AUDIT, SUBMISSION_STORE } from '../tokens';
-import type { RefusedSubmission } from './refusal-audit';
+import { SUBMISSION_STORE } from '../tokens';
+import { header, SubmissionAnswers } from './submission-answers';
 import { SubmitSubmissionHandler } from './submit-submission.handler';
-
-const statusPath = (orgnr: string, type: string, submissionId: string) =>
-  `/fhir/${orgnr}/${type}/${submissionId}/$status`;
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
 
 const submitAnswers = {
   202: "Accepted: durable in Kafka (acks=all). `Location` is the submission's `$status`; the body an informational OperationOutcome, with a `warning` issue for each structural slip that was repaired (a single value for a list, an empty string).",
   200: "A repeat (same client and Idempotency-Key, else the same Bundle.identifier / resource identifier / id): the first submission's `Location`, not published again.",
-  400: 'Malformed JSON; not FHIR R4 (structure and cardinality, one issue per problem); nested too deep; a body of another type than the path; or a structural slip from a client registered as strict.',
+  400: 'Malformed JSON; a name twice in one object (`INGEST.DUPLICATE_KEY`); not FHIR R4 (structure and cardinality, one issue per problem); nested too deep; a body of another type than the path; or a structural slip from a client registered as strict.',
   401: 'Missing or invalid token, or a bearer token from a client registered to require DPoP (`WWW-Authenticate` says why).',
   403: 'Scope `knutepunkt:ingest.write` missing, or the authorization register does not let this client write for this municipality.',
   404: 'Unknown resource type, or a municipality that is not connected (organisation number with a wrong check digit included).',
@@ -86,9 +70,7 @@ export class SubmitSubmissionHttpController {
   constructor(
     @Inject(SubmitSubmissionHandler) private readonly handler: SubmitSubmissionHandler,
     @Inject(SUBMISSION_STORE) private readonly store: SubmissionStore,
-    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
-    @Inject(REFUSAL_AUDIT)
-    private readonly auditRefusal: (refused: RefusedSubmission) => Promise<void>,
+    @Inject(SubmissionAnswers) private readonly answers: SubmissionAnswers,
   ) {}
 
   @Post('fhir/:orgnr/:type')
@@ -132,32 +114,36 @@ export class SubmitSubmissionHttpController {
   @fhirBodyAndHeaders()
   @ApiAnswers({
     ...submitAnswers,
-    403: `${submitAnswers[403]} Also: the token carries no orgnr_parent.`,
+    401: `${submitAnswers[401]} Also: the token carries no orgnr_parent (JFT requires the claim).`,
   })
   async submitJft(
     @Param('type') type: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { orgnrParent } = principalOf(request);
-    if (!jftWriteTypes.has(type)) {
-      sendAnswer(
+    const { orgnrParent, scheme } = principalOf(request);
+    if (orgnrParent === undefined) {
+      // As JFT's read alias on the journal-writer answers: the token is not one for this API.
+      this.answers.refuse(
+        request,
         reply,
-        ingestErrorAnswer({
-          code: 'INGEST.UNKNOWN_TYPE',
-          message: `JFT's WriteAPI takes ${[...jftWriteTypes].join(', ')}; use /fhir/{orgnr}/${type} for other types.`,
-        }),
+        '',
+        {
+          code: 'INGEST.NO_ORGNR_PARENT',
+          message:
+            "The token names no municipality (HelseID claim orgnr_parent), which JFT's WriteAPI reads it from; get a token for the municipality, or use /fhir/{orgnr}/{type}.",
+        },
+        {
+          'www-authenticate': `${scheme} error="invalid_token", error_description="the token has no orgnr_parent"`,
+        },
       );
       return;
     }
-    if (orgnrParent === undefined) {
-      sendAnswer(
-        reply,
-        ingestErrorAnswer({
-          code: 'INGEST.FORBIDDEN',
-          message: 'The token names no municipality (orgnr_parent); use /fhir/{orgnr}/{type}.',
-        }),
-      );
+    if (!jftWriteTypes.has(type)) {
+      this.answers.refuse(request, reply, orgnrParent, {
+        code: 'INGEST.UNKNOWN_TYPE',
+        message: `JFT's WriteAPI takes ${[...jftWriteTypes].join(', ')}; use /fhir/{orgnr}/${type} for other types.`,
+      });
       return;
     }
     await this.submitFor(orgnrParent, type, request, reply);
@@ -181,46 +167,8 @@ export class SubmitSubmissionHttpController {
       idempotencyKey: header(request, 'idempotency-key'),
       requestId: request.id,
     });
-    if (!result.ok) {
-      this.metrics.refused(principal.clientId, orgnr, result.error.code);
-      // Not awaited: a refusal is answered at once, also the 503 while Kafka is away (the
-      // audit publish then fails and is logged by refusalAudit).
-      void this.auditRefusal({
-        orgnr,
-        actor: actorOf(principal, 'vendor', header(request, 'nhn-source-system') ?? null),
-        requestId: request.id,
-        error: result.error,
-      });
-      sendAnswer(reply, ingestErrorAnswer(result.error));
-      return;
-    }
-    this.metrics.accepted(principal.clientId, orgnr);
-    const { kind, submission, warnings } = result.value;
-    const location = statusPath(submission.orgnr, submission.resourceType, submission.submissionId);
-    void reply
-      .status(kind === 'created' ? 202 : 200)
-      .header('location', location)
-      .type('application/fhir+json')
-      .send(
-        operationOutcome([
-          {
-            severity: 'information',
-            code: 'informational',
-            diagnostics:
-              kind === 'created'
-                ? `Accepted as submission ${submission.submissionId}; follow its progress at ${location}.`
-                : `Already received as submission ${submission.submissionId}; not published again.`,
-          },
-          // Repaired slips, as VKP reports them: the vendor should fix them at the source.
-          ...warnings.map((w) => ({
-            severity: 'warning' as const,
-            code: 'structure' as const,
-            diagnostics: w.message,
-            errorCode: w.code,
-            ...(w.expression === null ? {} : { expression: w.expression }),
-          })),
-        ]),
-      );
+    if (result.ok) this.answers.accept(request, reply, result.value);
+    else this.answers.refuse(request, reply, orgnr, result.error);
   }
 
   @Get('fhir/:orgnr/:type/:submissionId/$status')
