@@ -1,4 +1,5 @@
 import { ensureStack, stackStatus, stopStack } from '@knutepunkt/devstack';
+import { createKafka } from '@knutepunkt/kafka';
 import { readTopic } from '@knutepunkt/kafka/testing';
 import { HubClient, localApps, Platform, type SubmissionStatusBody } from '@knutepunkt/platform';
 import { createSerde, epjTopic, type JournalEntry } from '@knutepunkt/schemas';
@@ -35,6 +36,11 @@ export interface ChaosReport {
   readonly lost: readonly string[];
   /** How far each lost submission got (`$status`'s last stage reached), counted per stage. */
   readonly lostAt: Readonly<Record<string, number>>;
+  /**
+   * When something was lost: records the services' consumer groups have not committed past
+   * ("group topic: n"), and records on dead-letter topics, to tell which service stopped.
+   */
+  readonly backlog: readonly string[];
   /** Event ids with two journal entries (two entry ids) on their municipality's topic. */
   readonly duplicated: readonly string[];
   /**
@@ -123,6 +129,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const status = finals.get(id);
       return status === undefined || !isFinal(status);
     });
+    const backlog = lost.length > 0 ? await pipelineBacklog(options.env) : [];
     return {
       sent: simulator.counts.sent,
       refused: simulator.counts.refused,
@@ -133,6 +140,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       failed: statuses.filter((s) => s.failed !== null).length,
       lost,
       lostAt: countBy(lost.map((id) => furthestStage(finals.get(id)))),
+      backlog,
       duplicated: duplicatedEventIds(topics),
       redelivered: topics.length - firstCopies(topics).length,
       outOfOrder: patientsOutOfOrder(simulator.accepted, firstCopies(topics)),
@@ -257,6 +265,42 @@ async function journalEntriesOn(
     await topic.close();
   }
   return entries;
+}
+
+async function pipelineBacklog(env: Readonly<Record<string, string>>): Promise<string[]> {
+  const kafka = createKafka({
+    brokers: (env['KAFKA_BROKERS'] ?? '').split(','),
+    clientId: 'chaos-backlog',
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map<string, number>();
+    const endOf = async (topic: string) => {
+      const known = ends.get(topic);
+      if (known !== undefined) return known;
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const end = offsets.reduce((sum, o) => sum + Number(o.high), 0);
+      ends.set(topic, end);
+      return end;
+    };
+    const lines: string[] = [];
+    const { groups } = await admin.listGroups();
+    for (const { groupId } of groups.filter((g) => g.groupId.startsWith('knutepunkt-'))) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const done = partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+        const waiting = (await endOf(topic)) - done;
+        if (waiting > 0) lines.push(`${groupId} ${topic}: ${String(waiting)} not committed`);
+      }
+    }
+    for (const topic of (await admin.listTopics()).filter((t) => t.startsWith('knutepunkt.dlq.'))) {
+      const dead = await endOf(topic);
+      if (dead > 0) lines.push(`${topic}: ${String(dead)} records`);
+    }
+    return lines;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function duplicatedEventIds(entries: readonly JournalEntry[]): string[] {

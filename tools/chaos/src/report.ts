@@ -21,6 +21,7 @@ export function formatChaosReport(report: ChaosReport): string {
   for (const failure of report.failures) {
     lines.push(`  failed ${failure.submissionId}: ${failure.reason ?? '(no reason)'}`);
   }
+  for (const line of report.backlog) lines.push(`  stuck? ${line}`);
   for (const id of report.lost.slice(0, 10)) lines.push(`  lost ${id}`);
   if (report.lost.length > 10) lines.push(`  … and ${String(report.lost.length - 10)} more`);
   return lines.join('\n');

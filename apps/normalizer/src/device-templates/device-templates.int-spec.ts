@@ -11,7 +11,7 @@ import {
   type StatusChange,
   type WelfareEvent,
 } from '@knutepunkt/schemas';
-import { aClient, aMunicipality, orgnrWithCheckDigit } from '@knutepunkt/schemas/testing';
+import { aClient, aFreshOrgnr, aMunicipality } from '@knutepunkt/schemas/testing';
 import type { RunningService } from '@knutepunkt/service';
 import { publishRegistryEntries, startServiceForTest } from '@knutepunkt/service/testing';
 import { eventually, integrationEnv, uniqueName } from '@knutepunkt/testing';
@@ -63,7 +63,7 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
   const env = integrationEnv();
   const brokers = (env['KAFKA_BROKERS'] ?? '').split(',');
   const serde = createSerde({ registryUrl: env['SCHEMA_REGISTRY_URL'] ?? '' });
-  const orgnr = orgnrWithCheckDigit(String(10_000_000 + Math.floor(Math.random() * 89_999_999)));
+  const orgnr = aFreshOrgnr();
   const vendor = uniqueName('template-vendor');
   let normalizer: RunningService;
   let ingest: { url: string; child: ChildProcess };
