@@ -33,29 +33,14 @@ export interface BatchConsumerDeps {
  * runs one of these per lane, so a slow routine topic never holds up an urgent one.
  */
 export class BatchConsumer<T> {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private running = false;
 
   constructor(
     private readonly options: BatchConsumerOptions<T>,
     private readonly deps: BatchConsumerDeps,
   ) {
-    this.consumer = deps.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-      // Read what a transactional producer committed, never an aborted write.
-      readUncommitted: false,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      deps.metrics?.clientError('consume');
-      deps.log?.error(
-        { groupId: options.groupId, restart: payload.restart, error: payload.error.message },
-        'consumer crashed',
-      );
-    });
+    this.consumer = this.createConsumer();
   }
 
   get groupId(): string {
@@ -63,15 +48,59 @@ export class BatchConsumer<T> {
   }
 
   async start(): Promise<void> {
+    this.running = true;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
-    this.running = true;
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
+  }
+
+  private createConsumer(): Consumer {
+    const consumer = this.deps.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      // Read what a transactional producer committed, never an aborted write.
+      readUncommitted: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.deps.metrics?.clientError('consume');
+      this.deps.log?.error(
+        { groupId: this.options.groupId, restart: payload.restart, error: payload.error.message },
+        'consumer crashed',
+      );
+      // kafkajs restarts only after a retriable error; after any other (e.g. "The coordinator is
+      // not aware of this member" once the group evicted it) it leaves the consumer disconnected
+      // and the process alive, consuming nothing. A fresh consumer rejoins the group instead.
+      if (!payload.restart && consumer === this.consumer) void this.replace(consumer, 1000);
+    });
+    return consumer;
+  }
+
+  private async replace(crashed: Consumer, delayMs: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (!this.running || crashed !== this.consumer) return;
+    await crashed.disconnect().catch(() => undefined);
+    this.consumer = this.createConsumer();
+    this.deps.log?.warn({ groupId: this.options.groupId }, 'consumer replaced after a crash');
+    try {
+      await this.start();
+    } catch (error) {
+      this.deps.log?.error(
+        {
+          groupId: this.options.groupId,
+          error: error instanceof Error ? error.message : String(error),
+        },
+        'consumer could not rejoin; trying again',
+      );
+      void this.replace(this.consumer, Math.min(delayMs * 2, 30_000));
+    }
   }
 
   async stop(): Promise<void> {
@@ -81,8 +110,14 @@ export class BatchConsumer<T> {
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const consumer = this.consumer;
     const messages = batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m));
     const { metrics, producer } = this.deps;
+    // A handler slower than the session timeout (a big batch into a busy database) would get
+    // this member evicted from the group; kafkajs heartbeats only when asked to.
+    const heartbeats = setInterval(() => {
+      payload.heartbeat().catch(() => undefined);
+    }, 3_000);
     const outcome = await processBatch<T>(messages, this.options.policy, {
       decode: (m) => this.options.decode(m),
       handle: (ms) => this.options.handle(ms),
@@ -108,11 +143,13 @@ export class BatchConsumer<T> {
           'handler failed; retrying',
         );
       },
+    }).finally(() => {
+      clearInterval(heartbeats);
     });
     if (outcome.lastDoneOffset === null) return;
     payload.resolveOffset(outcome.lastDoneOffset);
     const next = (BigInt(outcome.lastDoneOffset) + 1n).toString();
-    await this.consumer.commitOffsets([
+    await consumer.commitOffsets([
       { topic: batch.topic, partition: batch.partition, offset: next },
     ]);
     metrics?.consumed(batch.topic, outcome.handled);

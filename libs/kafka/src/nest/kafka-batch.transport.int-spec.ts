@@ -24,6 +24,8 @@ interface Item {
   readonly invalid?: boolean;
   /** Fail this many times as a handler does while its database restarts. */
   readonly unavailableFor?: number;
+  /** Take this long, as a big batch into a busy database does. */
+  readonly slowMs?: number;
 }
 
 const received: { topic: string; n: number; partition: number }[] = [];
@@ -36,6 +38,7 @@ class ItemHandlers {
   async routine(@Payload() batch: ConsumedBatch<Item>): Promise<void> {
     await blockRoutine;
     for (const m of batch) {
+      if (m.payload.slowMs) await new Promise((resolve) => setTimeout(resolve, m.payload.slowMs));
       const attempt = (attempts.get(m.payload.n) ?? 0) + 1;
       attempts.set(m.payload.n, attempt);
       if (attempt <= (m.payload.unavailableFor ?? 0))
@@ -88,6 +91,8 @@ describe('KafkaBatchTransport against a real broker', () => {
         groupId,
         deadLetterTopic,
         policy: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
+        // The broker's least (group.min.session.timeout.ms), so a slow handler outlasts it.
+        sessionTimeoutMs: 6_000,
         isUrgent: (topic) => topic === urgentTopic,
         decode,
       }),
@@ -214,6 +219,16 @@ describe('KafkaBatchTransport against a real broker', () => {
     // Dead-lettered after its third attempt, it would never have been received.
     expect(attempts.get(10)).toBe(7);
   });
+
+  it('keeps its partitions through a handler slower than the session timeout', async () => {
+    received.length = 0;
+    await send(routineTopic, 'patient-1', JSON.stringify({ n: 11, slowMs: 10_000 }));
+    await send(routineTopic, 'patient-1', JSON.stringify({ n: 12 }));
+    await eventually(async () => (received.some((r) => r.n === 12) ? true : undefined), 60_000);
+    // Evicted mid-handler, the member would have had the message redelivered (or stopped).
+    expect(attempts.get(11)).toBe(1);
+    expect(received.map((r) => r.n)).toEqual([11, 12]);
+  }, 90_000);
 
   it('keeps the urgent lane moving while the routine lane is stuck', async () => {
     received.length = 0;

@@ -21,6 +21,8 @@ export interface KafkaBatchTransportOptions extends BatchConsumerDeps {
   readonly deadLetterTopic: string;
   readonly policy: RetryPolicy;
   readonly partitionsConsumedConcurrently?: number;
+  /** The group's session timeout (default 30 s); tests shorten it. */
+  readonly sessionTimeoutMs?: number;
   /** Urgent topics get a consumer of their own so routine backlog never delays them. */
   isUrgent(topic: string): boolean;
   decode(message: IncomingMessage): Promise<unknown>;
@@ -61,6 +63,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
             deadLetterTopic: this.options.deadLetterTopic,
             policy: this.options.policy,
             partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+            ...(this.options.sessionTimeoutMs === undefined
+              ? {}
+              : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
             decode: (m) => this.options.decode(m),
             handle: (batch) => this.dispatch(batch),
           },
