@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import type { ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Type } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { loadConfig } from '@knutepunkt/config';
+import { operationOutcome } from '@knutepunkt/fhir';
 import {
   CoalescingProducer,
   createKafka,
@@ -158,6 +160,33 @@ export async function runService(
     requestIdHeader: false,
     genReqId: assignRequestId,
     trustProxy: true,
+    // Fastify refuses these before any route or hook runs, by default as its own JSON with the
+    // whole URL echoed: a bad percent-encoding (400) or a path segment over 100 characters (414).
+    frameworkErrors: (
+      error: { readonly code: string; readonly statusCode?: number },
+      request: { readonly id: string },
+      // Typed by hand: the adapter's Fastify types and the root's differ.
+      reply: { readonly raw: ServerResponse },
+    ) => {
+      const body = JSON.stringify(
+        operationOutcome([
+          {
+            severity: 'error',
+            code: 'invalid',
+            diagnostics:
+              error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+                ? 'A path segment is longer than 100 characters.'
+                : 'The URL is not valid (a bad percent-encoding).',
+          },
+        ]),
+      );
+      reply.raw.writeHead(error.statusCode ?? 400, {
+        'content-type': 'application/fhir+json',
+        'content-length': Buffer.byteLength(body),
+        'x-request-id': request.id,
+      });
+      reply.raw.end(body);
+    },
   });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(

@@ -158,6 +158,23 @@ describe('hostile input to ingest', () => {
     },
   );
 
+  it.each([
+    ['a path segment over 100 characters', `Observation${'O'.repeat(100)}`, 414],
+    ['a bad percent-encoding', '%E0%A4%A', 400],
+  ])('answers %s as an OperationOutcome, the URL not echoed', async (_, segment, status) => {
+    const response = await fetch(`${ingestUrl}/fhir/${orgnr}/${segment}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(heartRate()),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('application/fhir+json');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((JSON.parse(text) as { resourceType: string }).resourceType).toBe('OperationOutcome');
+    expect(text).not.toContain(segment);
+  });
+
   it('polluted nothing and still serves a valid submission', async () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     const health = await fetch(`${ingestUrl}/health/ready`);

@@ -177,6 +177,9 @@ export class SubmitSubmissionHttpController {
     summary:
       "A submission's lifecycle: the time each stage was reached, null where not (a superset of JFT's status body)",
   })
+  @ApiParam({ name: 'orgnr', description: "The municipality's organisation number (9 digits)." })
+  @ApiParam({ name: 'type', description: 'The resource type the submission was sent as.' })
+  @ApiParam({ name: 'submissionId', description: 'The id in the Location of the 202.' })
   @ApiAnswers({
     200: '`{ submissionId, orgnr, resourceType, registered, normalized, consented, withheld, delivered, read, journaled, failed, reason, … }`',
     401: 'Missing or invalid token.',
