@@ -8,12 +8,16 @@ export class AuditMetrics {
   private readonly appendSeconds: Histogram;
   private readonly checkpoints: Counter;
   private readonly apiUses: Counter<'use' | 'outcome'>;
-  private readonly chainValid: Gauge;
-  private readonly chainEntries: Gauge;
+  /** Created at the first verification (see `verified`). */
+  private chain: { readonly valid: Gauge; readonly entries: Gauge } | undefined;
+  private readonly prefix: string;
+  private readonly registers: ServiceMetrics['registry'][];
 
   constructor(metrics: ServiceMetrics) {
     const p = metrics.prefix;
     const registers = [metrics.registry];
+    this.prefix = p;
+    this.registers = registers;
     this.appended = new Counter({
       name: `${p}entries_appended_total`,
       help: 'Rows appended to the hash-chained log, by source (audit record or lifecycle topic).',
@@ -37,16 +41,6 @@ export class AuditMetrics {
       help: 'Signed checkpoints of the chain head written.',
       registers,
     });
-    this.chainValid = new Gauge({
-      name: `${p}chain_valid`,
-      help: '1 when the last verification found the hash chain intact, 0 when broken; absent before the first.',
-      registers,
-    });
-    this.chainEntries = new Gauge({
-      name: `${p}chain_entries`,
-      help: 'Rows in the hash chain at the last verification.',
-      registers,
-    });
     this.apiUses = new Counter({
       name: `${p}api_uses_total`,
       help: 'Uses of the audit API (each itself audited), by use and outcome.',
@@ -66,8 +60,22 @@ export class AuditMetrics {
   }
 
   verified(report: { readonly valid: boolean; readonly entries: number }): void {
-    this.chainValid.set(report.valid ? 1 : 0);
-    this.chainEntries.set(report.entries);
+    // Absent until the first verification: the chain's state is unknown before it, and a 0 from
+    // start-up would fire KnutepunktAuditChainBroken after every restart of the service.
+    this.chain ??= {
+      valid: new Gauge({
+        name: `${this.prefix}chain_valid`,
+        help: '1 when the last verification found the hash chain intact, 0 when broken; absent before the first.',
+        registers: this.registers,
+      }),
+      entries: new Gauge({
+        name: `${this.prefix}chain_entries`,
+        help: 'Rows in the hash chain at the last verification; absent before the first.',
+        registers: this.registers,
+      }),
+    };
+    this.chain.valid.set(report.valid ? 1 : 0);
+    this.chain.entries.set(report.entries);
   }
 
   apiUse(use: 'search' | 'innsyn' | 'verify', outcome: string): void {
