@@ -2,7 +2,8 @@
 # Installs what the operations checks need into <repo>/.local/bin, only what is missing:
 #   .local/bin/promtool   Prometheus' rule checker and unit-test runner, built with `go install`
 #                         from the Go module proxy (module github.com/prometheus/prometheus)
-#   .local/bin/prometheus with --with-prometheus: the server, for `npm run ops:live-check`
+#   .local/bin/prometheus with --with-prometheus: the server, for the live checks
+#                         (src/live-check.int-spec.ts in npm test; npm run ops:live-check)
 # The version is pinned in versions.env. Nothing is fetched at test time; the tests fail and
 # point here when promtool is missing.
 set -euo pipefail
