@@ -8,6 +8,8 @@ import { Topics } from '@knutepunkt/schemas';
 import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import { Simulator, type Accepted } from '@knutepunkt/simulator';
 import { integrationEnv } from '@knutepunkt/testing';
+import { percentile } from './percentile';
+import { urgentUnderBacklog, type AlarmLatency } from './urgent-under-backlog';
 
 const root = join(__dirname, '..', '..', '..');
 const kafkaLibs = join(root, '.local', 'kafka', 'libs');
@@ -27,14 +29,19 @@ interface Step {
 }
 
 /**
- * `npm run bench:e2e [-- --rates 5,10,20,40 --seconds 20]`: an open-model load (constant
+ * `npm run bench:e2e [-- --rates 5,10,20,40 --seconds 20 --backlog 100000 --alarms 20]`: an open-model load (constant
  * arrival rate, simulated vendors over HTTP) at increasing rates through the five services as
  * processes, until the pipeline stops keeping up; per rate the sustained events/s and the
  * latency from the vendor's 202 to `delivered` as the journal-writer recorded it. In the
  * same run the broker's own ceiling for records of the same size: Kafka's ProducerPerformance
- * and a raw kafkajs consume, and the pipeline/ceiling ratio.
+ * and a raw kafkajs consume, and the pipeline/ceiling ratio. Then (unless `--backlog 0`) safety
+ * alarms alone and over a backlog of routine measurements (urgent-under-backlog.ts).
  */
-export async function benchE2e(rates: readonly number[], seconds: number): Promise<void> {
+export async function benchE2e(
+  rates: readonly number[],
+  seconds: number,
+  backlog: { readonly records: number; readonly alarms: number },
+): Promise<void> {
   const stack = await ensureStack();
   const env = integrationEnv({
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
@@ -76,6 +83,32 @@ export async function benchE2e(rates: readonly number[], seconds: number): Promi
         console.log(`  → stops keeping up at ${String(rate)} events/s`);
         break;
       }
+    }
+    const [tenant] = tenants;
+    const [municipality] = simulator.municipalities;
+    if (backlog.records > 0 && tenant && municipality) {
+      const urgent = await urgentUnderBacklog({
+        hub,
+        platform,
+        env,
+        tenant,
+        municipality,
+        backlog: backlog.records,
+        alarms: backlog.alarms,
+        log: (text) => {
+          console.log(`  ${text}`);
+        },
+      });
+      console.log(`urgent alarms alone:                ${alarmLine(urgent.alone)}`);
+      console.log(
+        `urgent alarms over a ${String(urgent.backlog)} backlog: ${alarmLine(urgent.underBacklog)}`,
+      );
+      console.log(
+        `  routine events still waiting for consent when the alarms were through: ${String(urgent.backlogLeftAtConsent)}; backlog drained in ${urgent.drainSeconds === null ? 'more than 30 min' : `${urgent.drainSeconds.toFixed(0)} s (${(urgent.backlog / urgent.drainSeconds).toFixed(0)} events/s)`}`,
+      );
+      console.log(
+        `  ratio p99 under backlog / alone: ${(urgent.underBacklog.p99Ms / urgent.alone.p99Ms).toFixed(2)}`,
+      );
     }
   } finally {
     await platform.stop();
@@ -223,9 +256,8 @@ function averageBytes(accepted: readonly Accepted[]): number {
   return accepted.reduce((sum, a) => sum + Buffer.byteLength(a.event.body), 0) / accepted.length;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+function alarmLine(latency: AlarmLatency): string {
+  return `${String(latency.delivered)}/${String(latency.sent)} delivered, 202→delivered p50 ${String(latency.p50Ms)} ms p99 ${String(latency.p99Ms)} ms max ${String(latency.maxMs)} ms`;
 }
 
 function line(step: Step): string {

@@ -147,10 +147,11 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function option(args: readonly string[], name: string, fallback: number): number {
+function option(args: readonly string[], name: string, fallback: number, least = 1): number {
   const index = args.indexOf(`--${name}`);
   const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} wants a positive number`);
+  if (!Number.isFinite(value) || value < least)
+    throw new Error(`--${name} wants a number from ${String(least)}`);
   return value;
 }
 
@@ -163,7 +164,10 @@ async function main(args: readonly string[]): Promise<void> {
     case 'e2e': {
       const index = args.indexOf('--rates');
       const rates = (index >= 0 ? (args[index + 1] ?? '') : '5,10,20,40,80').split(',').map(Number);
-      await benchE2e(rates, option(args, 'seconds', 20));
+      await benchE2e(rates, option(args, 'seconds', 20), {
+        records: option(args, 'backlog', 100_000, 0),
+        alarms: option(args, 'alarms', 20),
+      });
       return;
     }
     case 'fhir-structure':
@@ -171,7 +175,7 @@ async function main(args: readonly string[]): Promise<void> {
       return;
     default:
       throw new Error(
-        'usage: npm run bench -- ingest [--connections N] [--seconds N] | e2e [--rates 5,10,20] [--seconds N] | fhir-structure [--iterations N]',
+        'usage: npm run bench -- ingest [--connections N] [--seconds N] | e2e [--rates 5,10,20] [--seconds N] [--backlog N] [--alarms N] | fhir-structure [--iterations N]',
       );
   }
 }
