@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { aFreePort } from '@knutepunkt/platform';
 import { fromRoot, paths, repoRoot } from './paths';
 
 export const prometheusBinary = path.join(repoRoot, '.local/bin/prometheus');
@@ -222,20 +222,6 @@ export class LivePrometheus {
     });
     return (await response.json()) as QueryAnswer;
   }
-}
-
-function aFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 export { localApps, type AppName, type LocalApp } from './apps';
-export { Platform, type PlatformOptions } from './platform';
+export { aFreePort, Platform, type PlatformOptions } from './platform';
 export {
   HubClient,
   type Answer,

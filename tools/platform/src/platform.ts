@@ -178,7 +178,8 @@ function runCatalog(step: string, options: PlatformOptions): Promise<void> {
   });
 }
 
-function aFreePort(): Promise<number> {
+/** A TCP port on loopback that nothing listens on just now. */
+export function aFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
