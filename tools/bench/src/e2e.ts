@@ -32,7 +32,7 @@ interface Step {
  * `npm run bench:e2e [-- --rates 5,10,20,40 --seconds 20 --backlog 100000 --alarms 20]`: an open-model load (constant
  * arrival rate, simulated vendors over HTTP) at increasing rates through the five services as
  * processes, until the pipeline stops keeping up; per rate the sustained events/s and the
- * latency from the vendor's 202 to `delivered` as the journal-writer recorded it. In the
+ * latency from the vendor's (accepted) request to `delivered` as the journal-writer recorded it. In the
  * same run the broker's own ceiling for records of the same size: Kafka's ProducerPerformance
  * and a raw kafkajs consume, and the pipeline/ceiling ratio. Then (unless `--backlog 0`) safety
  * alarms alone and over a backlog of routine measurements (urgent-under-backlog.ts).
@@ -143,10 +143,10 @@ async function measure(
     if (stillOpen.length === 0 || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  // From the 202 as the vendor saw it to `delivered` as the journal-writer recorded it (one clock).
+  // From the accepted request's send to `delivered` as the journal-writer recorded it (one clock).
   const deliveries = accepted.flatMap((a) => {
     const delivered = statuses.get(a.submissionId)?.delivered;
-    return delivered == null ? [] : [{ accepted: a.at, delivered: Date.parse(delivered) }];
+    return delivered == null ? [] : [{ accepted: a.sentAt, delivered: Date.parse(delivered) }];
   });
   const latencies = deliveries.map((d) => d.delivered - d.accepted).sort((x, y) => x - y);
   const first = Math.min(...deliveries.map((d) => d.accepted));
@@ -257,9 +257,9 @@ function averageBytes(accepted: readonly Accepted[]): number {
 }
 
 function alarmLine(latency: AlarmLatency): string {
-  return `${String(latency.delivered)}/${String(latency.sent)} delivered, 202→delivered p50 ${String(latency.p50Ms)} ms p99 ${String(latency.p99Ms)} ms max ${String(latency.maxMs)} ms`;
+  return `${String(latency.delivered)}/${String(latency.sent)} delivered, submit→delivered p50 ${String(latency.p50Ms)} ms p99 ${String(latency.p99Ms)} ms max ${String(latency.maxMs)} ms`;
 }
 
 function line(step: Step): string {
-  return `offered ${String(step.offered).padStart(4)} events/s: accepted ${String(step.accepted)}, delivered ${String(step.delivered)}, sustained ${step.sustained.toFixed(1)} events/s, 202→delivered p50 ${String(step.p50Ms)} ms p99 ${String(step.p99Ms)} ms${step.failed > 0 ? `, ${String(step.failed)} failed or withheld` : ''}${step.behind > 0 ? `, ${String(step.behind)} not final within 60 s` : ''}`;
+  return `offered ${String(step.offered).padStart(4)} events/s: accepted ${String(step.accepted)}, delivered ${String(step.delivered)}, sustained ${step.sustained.toFixed(1)} events/s, submit→delivered p50 ${String(step.p50Ms)} ms p99 ${String(step.p99Ms)} ms${step.failed > 0 ? `, ${String(step.failed)} failed or withheld` : ''}${step.behind > 0 ? `, ${String(step.behind)} not final within 60 s` : ''}`;
 }

@@ -34,7 +34,7 @@ export interface UrgentUnderBacklog {
  * `knutepunkt.normalized.v1`, the first topic with an urgent twin (DESIGN.md "urgent lane"). The
  * backlog is produced there directly while the consent service is stopped, as after an outage
  * of it, so all of it is waiting when the consent service starts again and the alarms go out.
- * Reports each alarm's latency from the vendor's 202 to `delivered`, and how much of the
+ * Reports each alarm's latency from the vendor's request to `delivered`, and how much of the
  * backlog was still waiting when the alarms were through.
  */
 export async function urgentUnderBacklog(options: {
@@ -62,11 +62,12 @@ export async function urgentUnderBacklog(options: {
       const body = JSON.stringify(
         retimed(aVkpAlarmBundle({ patient: patient.identifier }), Date.now()),
       );
+      const sentAt = Date.now();
       const answer = await hub.submit(tenant.vendor, tenant.orgnr, 'Bundle', body, {
         'idempotency-key': randomUUID(),
       });
       if (answer.status === 202 && answer.location) {
-        accepted.push({ location: answer.location, at: Date.now() });
+        accepted.push({ location: answer.location, at: sentAt });
       }
       await sleep(1000);
     }

@@ -28,6 +28,12 @@ export interface Accepted {
   readonly vendor: string;
   /** When it was answered 202 (or 200, a repeat of an earlier 202 after a lost answer). */
   readonly at: number;
+  /**
+   * When the request that was accepted went out. The hub may deliver an event before a busy
+   * vendor has read its 202 (the event is durable before the answer), so latencies are counted
+   * from here: an upper bound, never negative.
+   */
+  readonly sentAt: number;
 }
 
 export interface SimulatorCounts {
@@ -191,6 +197,7 @@ export class Simulator {
     this.counts.sent += 1;
     for (let attempt = 1; attempt <= maxAttempts && !this.halted; attempt += 1) {
       const headers = { 'idempotency-key': idempotencyKey };
+      const sentAt = Date.now();
       const answer = await (
         event.route === 'fhir'
           ? this.hub.submit(tenant.vendor, event.orgnr, event.type, event.body, headers)
@@ -204,6 +211,7 @@ export class Simulator {
           event,
           vendor: tenant.vendor,
           at: Date.now(),
+          sentAt,
         });
         return;
       }
