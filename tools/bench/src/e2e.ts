@@ -257,7 +257,8 @@ function averageBytes(accepted: readonly Accepted[]): number {
 }
 
 function alarmLine(latency: AlarmLatency): string {
-  return `${String(latency.delivered)}/${String(latency.sent)} delivered, submit→delivered p50 ${String(latency.p50Ms)} ms p99 ${String(latency.p99Ms)} ms max ${String(latency.maxMs)} ms`;
+  const stages = latency.stagesP50Ms;
+  return `${String(latency.delivered)}/${String(latency.sent)} delivered, submit→delivered p50 ${String(latency.p50Ms)} ms p99 ${String(latency.p99Ms)} ms max ${String(latency.maxMs)} ms (p50 per stage: →normalized ${String(stages.normalized)}, →consented ${String(stages.consented)}, →delivered ${String(stages.delivered)} ms)`;
 }
 
 function line(step: Step): string {

@@ -4,7 +4,7 @@ import { loadConfig, patientKeyEnv, patientKeySecret, runtimeEnv } from '@knutep
 import { createPatientKeyDeriver } from '@knutepunkt/fhir';
 import { aVkpAlarmBundle } from '@knutepunkt/fhir/testing';
 import { CoalescingProducer, createKafka } from '@knutepunkt/kafka';
-import type { HubClient, Platform } from '@knutepunkt/platform';
+import type { HubClient, Platform, SubmissionStatusBody } from '@knutepunkt/platform';
 import { createSerde, Topics, type WelfareEvent } from '@knutepunkt/schemas';
 import { aWelfareEventOfKind } from '@knutepunkt/schemas/testing';
 import { retimed, type SimulatedMunicipality, type SimulatedTenant } from '@knutepunkt/simulator';
@@ -16,6 +16,12 @@ export interface AlarmLatency {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** Median time in each stage, from `$status`: send→normalized, →consented, →delivered. */
+  readonly stagesP50Ms: {
+    readonly normalized: number;
+    readonly consented: number;
+    readonly delivered: number;
+  };
 }
 
 export interface UrgentUnderBacklog {
@@ -163,23 +169,33 @@ async function alarmLatency(
   vendor: string,
   accepted: readonly { location: string; at: number }[],
 ): Promise<AlarmLatency> {
-  const delivered = new Map<string, number>();
+  const statuses = new Map<string, SubmissionStatusBody>();
   const deadline = Date.now() + 300_000;
-  while (delivered.size < accepted.length && Date.now() < deadline) {
+  while (statuses.size < accepted.length && Date.now() < deadline) {
     for (const alarm of accepted) {
-      if (delivered.has(alarm.location)) continue;
+      if (statuses.has(alarm.location)) continue;
       const status = await hub.statusOf(vendor, alarm.location).catch(() => undefined);
-      if (status?.delivered != null) delivered.set(alarm.location, Date.parse(status.delivered));
+      if (status?.delivered != null) statuses.set(alarm.location, status);
     }
     await sleep(500);
   }
-  const latencies = accepted
-    .flatMap((a) => {
-      const at = delivered.get(a.location);
-      return at === undefined ? [] : [at - a.at];
-    })
-    .sort((x, y) => x - y);
+  const done = accepted.flatMap((a) => {
+    const status = statuses.get(a.location);
+    return status === undefined ? [] : [{ sentAt: a.at, status }];
+  });
+  const median = (values: number[]) =>
+    percentile(
+      [...values].sort((x, y) => x - y),
+      0.5,
+    );
+  const at = (time: string | null) => (time === null ? Number.NaN : Date.parse(time));
+  const latencies = done.map((d) => at(d.status.delivered) - d.sentAt).sort((x, y) => x - y);
   return {
+    stagesP50Ms: {
+      normalized: median(done.map((d) => at(d.status.normalized) - d.sentAt)),
+      consented: median(done.map((d) => at(d.status.consented) - at(d.status.normalized))),
+      delivered: median(done.map((d) => at(d.status.delivered) - at(d.status.consented))),
+    },
     sent: accepted.length,
     delivered: latencies.length,
     p50Ms: percentile(latencies, 0.5),
