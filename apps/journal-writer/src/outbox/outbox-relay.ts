@@ -37,6 +37,10 @@ const relayLockClass = 0x4a4f56;
 export class OutboxRelay {
   private running: Promise<void> | null = null;
   private again = false;
+  /** Rounds begun so far, and callers waiting for a round that begins after their call. */
+  private roundsBegun = 0;
+  private roundWaiters: { readonly round: number; readonly settle: (error?: unknown) => void }[] =
+    [];
   private sweep: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -71,6 +75,26 @@ export class OutboxRelay {
       this.running = null;
     });
     return this.running;
+  }
+
+  /**
+   * Publishes what is in the outbox now, and resolves once a round that began after this call is
+   * done. A round takes urgent rows first, so an alarm's writer has its messages out without
+   * waiting for a routine backlog to drain (which `kick` waits for: it keeps routine writers
+   * from racing ahead of the relay).
+   */
+  kickForUrgent(): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.roundWaiters.push({
+        round: this.roundsBegun + 1,
+        settle: (error) => {
+          if (error === undefined) resolve();
+          else reject(error instanceof Error ? error : new Error('outbox relay round failed'));
+        },
+      });
+    });
+    this.kick().catch(() => undefined); // a failure reaches the waiter through settle
+    return done;
   }
 
   /** One round: up to batchSize messages. Returns how many were published, or 'busy'. */
@@ -118,13 +142,29 @@ export class OutboxRelay {
   }
 
   private async drain(): Promise<void> {
-    while (this.again) {
-      this.again = false;
-      for (;;) {
-        const published = await this.relayOnce();
-        if (published === 'busy' || published < this.options.batchSize) break;
+    try {
+      while (this.again) {
+        this.again = false;
+        for (;;) {
+          const round = ++this.roundsBegun;
+          const published = await this.relayOnce();
+          this.settleRounds(round);
+          if (published === 'busy' || published < this.options.batchSize) break;
+        }
       }
+    } catch (error) {
+      this.settleRounds(Number.POSITIVE_INFINITY, error);
+      throw error;
     }
+    // Nothing left to publish (or another replica's relay has the lock and will).
+    this.settleRounds(Number.POSITIVE_INFINITY);
+  }
+
+  /** Settles the waiters whose round is `round` or earlier. */
+  private settleRounds(round: number, error?: unknown): void {
+    const due = this.roundWaiters.filter((waiter) => waiter.round <= round);
+    this.roundWaiters = this.roundWaiters.filter((waiter) => waiter.round > round);
+    for (const waiter of due) waiter.settle(error);
   }
 
   private schedule(): void {

@@ -68,15 +68,19 @@ export class WriteJournalEntriesHandler {
 
   @EventPattern(Topics.consented.name)
   routine(@Payload() batch: ConsumedBatch<ConsentedEvent>): Promise<void> {
-    return this.write(batch);
+    return this.write(batch, () => this.relay.kick());
   }
 
   @EventPattern(Topics.consentedUrgent.name)
   urgent(@Payload() batch: ConsumedBatch<ConsentedEvent>): Promise<void> {
-    return this.write(batch);
+    // The next relay round has the alarms out; a routine backlog in the outbox is not waited for.
+    return this.write(batch, () => this.relay.kickForUrgent());
   }
 
-  private async write(batch: ConsumedBatch<ConsentedEvent>): Promise<void> {
+  private async write(
+    batch: ConsumedBatch<ConsentedEvent>,
+    relay: () => Promise<void>,
+  ): Promise<void> {
     const now = Date.now();
     const pending = new Map<string, Pending>();
     const refused: OutgoingMessage[] = [];
@@ -142,7 +146,7 @@ export class WriteJournalEntriesHandler {
     await this.runtime.producer.send(refused);
     if (outcome.created.length > 0) {
       // The outbox is durable: a relay failure here is retried by the sweep, not by redelivery.
-      await this.relay.kick().catch((error: unknown) => {
+      await relay().catch((error: unknown) => {
         this.runtime.logger.warn(
           { err: error },
           'outbox relay failed after a write; the sweep retries',
