@@ -106,10 +106,8 @@ async function benchIngest(connections: number, seconds: number): Promise<void> 
 async function onboardBench(ingestUrl: string): Promise<void> {
   const hub = new HubClient({ ingest: ingestUrl });
   await hub.onboardMunicipality(benchOrgnr, { name: 'Benchmark kommune' });
-  await hub.onboardClient('bench-vendor', {
+  await hub.onboardVendor('bench-vendor', benchOrgnr, {
     name: 'Benchmark vendor',
-    kind: 'vendor',
-    municipalities: [benchOrgnr],
     services: ['TA'],
     ratePerSecond: 100_000,
   });

@@ -30,13 +30,7 @@ describe('ingest while the Kafka broker is down', () => {
     cleanups.push(() => platform.stop());
     hub = new HubClient({ ingest: platform.url('ingest') });
     await hub.onboardMunicipality(orgnr, { name: 'Avbrudd kommune' });
-    await hub.onboardClient(vendor, {
-      name: 'Outage vendor',
-      kind: 'vendor',
-      municipalities: [orgnr],
-      services: ['DHO'],
-      ratePerSecond: 1000,
-    });
+    await hub.onboardVendor(vendor, orgnr, { name: 'Outage vendor', services: ['DHO'] });
   }, 180_000);
 
   afterAll(async () => {

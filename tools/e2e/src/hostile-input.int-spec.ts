@@ -114,13 +114,7 @@ describe('hostile input to ingest', () => {
     ingestUrl = platform.url('ingest');
     const hub = new HubClient({ ingest: ingestUrl });
     await hub.onboardMunicipality(orgnr, { name: 'Fiendtlig kommune' });
-    await hub.onboardClient(vendor, {
-      name: 'Hostile vendor',
-      kind: 'vendor',
-      municipalities: [orgnr],
-      services: ['TA', 'GPS', 'MD', 'DT', 'DHO'],
-      ratePerSecond: 1000,
-    });
+    await hub.onboardVendor(vendor, orgnr, { name: 'Hostile vendor' });
     token = await issueToken({ sub: vendor, scope: 'knutepunkt:ingest.write' });
     accepted = await readTopic((env['KAFKA_BROKERS'] ?? '').split(','), Topics.accepted.name, {
       from: 'end',

@@ -163,13 +163,7 @@ describe('the pipeline end to end, through the HTTP APIs', () => {
         identifierSystems: [],
         policy: { mode: 'opt-out', holdFor: 'PT1H' },
       });
-      await hub.onboardClient(m.vendor, {
-        name: 'E2E vendor',
-        kind: 'vendor',
-        municipalities: [m.orgnr],
-        services,
-        ratePerSecond: 1000,
-      });
+      await hub.onboardVendor(m.vendor, m.orgnr, { name: 'E2E vendor', services });
       await hub.onboardClient(m.epj, { name: 'E2E EPJ', kind: 'epj', municipalities: [m.orgnr] });
     }
     const everyPatientOfA = [...kinds.map((_, i) => patientOf(i)), reserved, implausible];

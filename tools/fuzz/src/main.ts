@@ -91,14 +91,8 @@ async function main(): Promise<number> {
     const vendor = uniqueName('fuzz-vendor');
     const hub = new HubClient({ ingest });
     await hub.onboardMunicipality(orgnr, { name: 'Fuzz kommune' });
-    await hub.onboardClient(vendor, {
-      name: 'Fuzz vendor',
-      kind: 'vendor',
-      municipalities: [orgnr],
-      services: ['TA', 'GPS', 'MD', 'DT', 'DHO'],
-      // Far above what two workers send: a 429 would only hide what lies behind it.
-      ratePerSecond: 1000,
-    });
+    // Its rate is far above what two workers send: a 429 would only hide what lies behind it.
+    await hub.onboardVendor(vendor, orgnr, { name: 'Fuzz vendor' });
     // One real submission, so `$status` answers 200 for the right type rather than always 404.
     const submitted = await hub.submit(
       vendor,

@@ -86,6 +86,28 @@ export class HubClient {
     await this.expectOk('PUT', `${this.urlOf('ingest')}/admin/clients/${clientId}`, body);
   }
 
+  /**
+   * A vendor client that may write for `orgnr`: every service and a rate no test reaches,
+   * unless `options` say otherwise.
+   */
+  async onboardVendor(
+    clientId: string,
+    orgnr: string,
+    options: {
+      readonly name?: string;
+      readonly services?: readonly string[];
+      readonly ratePerSecond?: number;
+    } = {},
+  ): Promise<void> {
+    await this.onboardClient(clientId, {
+      name: options.name ?? `Vendor ${clientId}`,
+      kind: 'vendor',
+      municipalities: [orgnr],
+      services: options.services ?? ['TA', 'GPS', 'MD', 'DT', 'DHO'],
+      ratePerSecond: options.ratePerSecond ?? 1000,
+    });
+  }
+
   async registerPatient(orgnr: string, registration: Record<string, unknown>): Promise<void> {
     await this.expectOk(
       'PUT',

@@ -7,7 +7,6 @@ import {
   type SimulatedEvent,
   type SimulatedMunicipality,
   type VendorExample,
-  type WelfareService,
 } from './traffic';
 import { vendorExamples } from './vendor-examples';
 
@@ -49,7 +48,6 @@ export interface SimulatorCounts {
   skipped: number;
 }
 
-const allServices: readonly WelfareService[] = ['TA', 'GPS', 'MD', 'DT', 'DHO'];
 const maxAttempts = 200;
 
 /**
@@ -242,13 +240,7 @@ async function onboard(hub: HubClient, tenant: SimulatedTenant): Promise<void> {
     identifierSystems: [],
     policy: { mode: 'opt-out', holdFor: 'PT1H' },
   });
-  await hub.onboardClient(tenant.vendor, {
-    name: 'Simulated vendor',
-    kind: 'vendor',
-    municipalities: [tenant.orgnr],
-    services: allServices,
-    ratePerSecond: 1000,
-  });
+  await hub.onboardVendor(tenant.vendor, tenant.orgnr, { name: 'Simulated vendor' });
   await hub.onboardClient(tenant.epj, {
     name: 'Simulated EPJ',
     kind: 'epj',

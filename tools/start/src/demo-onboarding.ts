@@ -18,13 +18,7 @@ export const demo = {
  */
 export async function onboardDemo(hub: HubClient): Promise<void> {
   await hub.onboardMunicipality(demo.orgnr, demo.municipality);
-  await hub.onboardClient(demo.vendor, {
-    name: 'Demo vendor',
-    kind: 'vendor',
-    municipalities: [demo.orgnr],
-    services: ['TA', 'GPS', 'MD', 'DT', 'DHO'],
-    ratePerSecond: 100,
-  });
+  await hub.onboardVendor(demo.vendor, demo.orgnr, { name: 'Demo vendor', ratePerSecond: 100 });
   await hub.onboardClient(demo.epj, {
     name: 'Demo EPJ',
     kind: 'epj',
