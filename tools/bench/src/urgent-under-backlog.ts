@@ -4,6 +4,12 @@ import { loadConfig, patientKeyEnv, patientKeySecret, runtimeEnv } from '@knutep
 import { createPatientKeyDeriver } from '@knutepunkt/fhir';
 import { aVkpAlarmBundle } from '@knutepunkt/fhir/testing';
 import { CoalescingProducer, createKafka } from '@knutepunkt/kafka';
+import {
+  recordsBehind,
+  recordsCommitted,
+  recordsOn,
+  type KafkaAdmin,
+} from '@knutepunkt/kafka/testing';
 import type { HubClient, Platform, SubmissionStatusBody } from '@knutepunkt/platform';
 import { createSerde, Topics, type WelfareEvent } from '@knutepunkt/schemas';
 import { aWelfareEventOfKind } from '@knutepunkt/schemas/testing';
@@ -89,7 +95,7 @@ export async function urgentUnderBacklog(options: {
   });
   const admin = kafka.admin();
   await admin.connect();
-  const before = await topicEnd(admin, Topics.normalized.name);
+  const before = await recordsOn(admin, Topics.normalized.name);
   await options.platform.stopApp('consent', 'SIGTERM');
   log(
     `consent stopped; producing ${String(options.backlog)} routine measurements onto ${Topics.normalized.name}`,
@@ -102,7 +108,11 @@ export async function urgentUnderBacklog(options: {
   log('alarms again, with the backlog waiting');
 
   const underBacklog = await sendAlarms();
-  const backlogLeftAtConsent = await groupLag(admin, 'knutepunkt-consent', Topics.normalized.name);
+  const backlogLeftAtConsent = await recordsBehind(
+    admin,
+    'knutepunkt-consent',
+    Topics.normalized.name,
+  );
   log(`${String(backlogLeftAtConsent)} routine events still waiting for consent; draining`);
   const drainSeconds = await waitUntilDrained(admin, before + options.backlog, startedAt);
   await admin.disconnect();
@@ -204,33 +214,25 @@ async function alarmLatency(
   };
 }
 
-type Admin = ReturnType<ReturnType<typeof createKafka>['admin']>;
-
-async function topicEnd(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, o) => sum + Number(o.high), 0);
-}
-
-async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
-
-async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
-  return (await topicEnd(admin, topic)) - (await committed(admin, groupId, topic));
-}
-
 /**
  * Waits (up to 30 minutes) until consent has decided past `end` on the routine topic and the
  * journal-writer has caught up with what consent passed on, so the backlog does not stay
  * behind in the shared consumer groups for the next run.
  */
-async function waitUntilDrained(admin: Admin, end: number, since: number): Promise<number | null> {
+async function waitUntilDrained(
+  admin: KafkaAdmin,
+  end: number,
+  since: number,
+): Promise<number | null> {
   const deadline = Date.now() + 30 * 60_000;
   while (Date.now() < deadline) {
     const consentDone =
-      (await committed(admin, 'knutepunkt-consent', Topics.normalized.name)) >= end;
-    const journalLag = await groupLag(admin, 'knutepunkt-journal-writer', Topics.consented.name);
+      (await recordsCommitted(admin, 'knutepunkt-consent', Topics.normalized.name)) >= end;
+    const journalLag = await recordsBehind(
+      admin,
+      'knutepunkt-journal-writer',
+      Topics.consented.name,
+    );
     if (consentDone && journalLag === 0) return (Date.now() - since) / 1000;
     await sleep(2000);
   }

@@ -1,6 +1,6 @@
 import { ensureStack, stackStatus, stopStack } from '@knutepunkt/devstack';
 import { createKafka } from '@knutepunkt/kafka';
-import { readTopic } from '@knutepunkt/kafka/testing';
+import { readTopic, recordsBehind, recordsOn } from '@knutepunkt/kafka/testing';
 import { HubClient, localApps, Platform, type SubmissionStatusBody } from '@knutepunkt/platform';
 import { createSerde, epjTopic, type JournalEntry } from '@knutepunkt/schemas';
 import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
@@ -275,26 +275,16 @@ async function pipelineBacklog(env: Readonly<Record<string, string>>): Promise<s
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = new Map<string, number>();
-    const endOf = async (topic: string) => {
-      const known = ends.get(topic);
-      if (known !== undefined) return known;
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const end = offsets.reduce((sum, o) => sum + Number(o.high), 0);
-      ends.set(topic, end);
-      return end;
-    };
     const lines: string[] = [];
     const { groups } = await admin.listGroups();
     for (const { groupId } of groups.filter((g) => g.groupId.startsWith('knutepunkt-'))) {
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-        const done = partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-        const waiting = (await endOf(topic)) - done;
+      for (const { topic } of await admin.fetchOffsets({ groupId })) {
+        const waiting = await recordsBehind(admin, groupId, topic);
         if (waiting > 0) lines.push(`${groupId} ${topic}: ${String(waiting)} not committed`);
       }
     }
     for (const topic of (await admin.listTopics()).filter((t) => t.startsWith('knutepunkt.dlq.'))) {
-      const dead = await endOf(topic);
+      const dead = await recordsOn(admin, topic);
       if (dead > 0) lines.push(`${topic}: ${String(dead)} records`);
     }
     return lines;
