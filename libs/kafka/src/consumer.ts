@@ -32,6 +32,12 @@ export interface BatchConsumerDeps {
  * offsets that were handled or dead-lettered (auto-commit is off). The NestJS transport
  * runs one of these per lane, so a slow routine topic never holds up an urgent one.
  */
+const heartbeatIntervalMs = 3_000;
+// kafkajs sends a heartbeat only when `heartbeatIntervalMs` has passed since the last one
+// *answered*; ticking at the same interval skips every other tick (a heartbeat every ~6 s, which
+// a 6 s session does not survive — CI saw it). Ticking faster costs only a clock comparison.
+const heartbeatTickMs = 1_000;
+
 export class BatchConsumer<T> {
   private consumer: Consumer;
   private running = false;
@@ -63,7 +69,7 @@ export class BatchConsumer<T> {
     const consumer = this.deps.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: heartbeatIntervalMs,
       allowAutoTopicCreation: false,
       // Read what a transactional producer committed, never an aborted write.
       readUncommitted: false,
@@ -117,7 +123,7 @@ export class BatchConsumer<T> {
     // this member evicted from the group; kafkajs heartbeats only when asked to.
     const heartbeats = setInterval(() => {
       payload.heartbeat().catch(() => undefined);
-    }, 3_000);
+    }, heartbeatTickMs);
     const outcome = await processBatch<T>(messages, this.options.policy, {
       decode: (m) => this.options.decode(m),
       handle: (ms) => this.options.handle(ms),
