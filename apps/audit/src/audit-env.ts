@@ -11,7 +11,7 @@ export const auditEnv = runtimeEnv.extend({
   /** How often a checkpoint of the chain head is signed (only when the head moved). */
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /**
-   * How often the service recomputes the whole chain and sets
+   * How often, after the one at start, the service recomputes the whole chain and sets
    * `knutepunkt_audit_chain_valid` (a million rows take about a minute; GET /audit/verify sets
    * it too).
    */

@@ -11,7 +11,7 @@ import type { AuditLog } from '../persistence/audit-log.store';
 import { AUDIT_LOG, AUDIT_METRICS, AUDIT_SETTINGS } from '../tokens';
 
 /**
- * Recomputes the whole chain every AUDIT_VERIFY_INTERVAL_MS and sets
+ * Recomputes the whole chain at start and then every AUDIT_VERIFY_INTERVAL_MS and sets
  * `knutepunkt_audit_chain_valid`, so `KnutepunktAuditChainBroken` fires without anyone asking;
  * a broken chain is also logged as an error with the first broken row.
  */
@@ -29,9 +29,9 @@ export class VerifyTimer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    // Not at start: a verification holds the append lock for its whole run (minutes on a large
-    // chain), so every restart would stall appends. Until the first one the gauge is absent.
-    this.periodic.start();
+    // At once, in the background: after a restart the chain's state is known (and exported)
+    // within a verification's time, not an interval later.
+    this.periodic.start(() => this.tick());
   }
 
   async onApplicationShutdown(): Promise<void> {
