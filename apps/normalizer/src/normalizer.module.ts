@@ -5,7 +5,7 @@ import {
   SERVICE_RUNTIME,
   type ServiceRuntime,
 } from '@knutepunkt/service';
-import { loadDeviceTemplateFiles } from './device-templates/device-template-files';
+import { loadNormalizerTemplates } from './device-templates/device-template-files';
 import type { NormalizeAcceptedContext } from './domain';
 import { NormalizerMetrics } from './normalizer-metrics';
 import { NormalizeAcceptedHandler } from './normalize/normalize-accepted.handler';
@@ -29,7 +29,7 @@ import { NORMALIZE_CONTEXT } from './tokens';
         return {
           patientKey: (orgnr, identifier) => derive({ orgnr, identifier }),
           // Vendor mapping templates (docs/vendor-templates.md), checked once here.
-          templates: loadDeviceTemplateFiles(),
+          templates: loadNormalizerTemplates(),
           environment: runtime.env.KNUTEPUNKT_ENV,
         };
       },

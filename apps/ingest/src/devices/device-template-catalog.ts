@@ -1,33 +1,29 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  deviceTemplatesDirectory,
+  loadDeviceTemplateFiles,
+  type DeviceTemplate,
+} from '@knutepunkt/device-templates';
 
 /**
- * Which vendor templates exist, so an unknown one is a 404 at once: the file names in the
- * normalizer's template folder (`<template>.v<version>.json`, apps/normalizer/templates). Ingest
- * reads only the names; the normalizer checks the content at its boot. docs/adr/0012 says why the
- * folder is shared data rather than code either app imports.
+ * The vendor templates ingest knows (docs/adr/0012): an unknown one is a 404 at once, and a
+ * known one says where its documents name the patient, so ingest keys the record by that
+ * patient. Ingest checks the files' structure and paths; the normalizer checks their codes and
+ * units at its own boot.
  */
 export class DeviceTemplateCatalog {
-  /** Latest version of each template, and every version, as `<template>.v<version>`. */
-  private readonly latest = new Map<string, string>();
-  private readonly all = new Set<string>();
+  /** Latest version of each template, by template name. */
+  private readonly latest = new Map<string, DeviceTemplate>();
 
-  constructor(fileNames: readonly string[]) {
-    const versions = new Map<string, number>();
-    for (const fileName of fileNames) {
-      const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.v([1-9][0-9]*)\.json$/.exec(fileName);
-      if (match === null) continue;
-      const [, template = '', version = ''] = match;
-      this.all.add(`${template}.v${version}`);
-      if (Number(version) > (versions.get(template) ?? 0)) versions.set(template, Number(version));
+  constructor(private readonly all: ReadonlyMap<string, DeviceTemplate>) {
+    for (const template of all.values()) {
+      const { template: name, version } = template.file;
+      if (version > (this.latest.get(name)?.file.version ?? 0)) this.latest.set(name, template);
     }
-    for (const [template, version] of versions)
-      this.latest.set(template, `${template}.v${version}`);
   }
 
   /** `name` is a template (its latest version) or a pinned `<template>.v<version>`. */
-  resolve(name: string): string | undefined {
-    return this.latest.get(name) ?? (this.all.has(name) ? name : undefined);
+  resolve(name: string): DeviceTemplate | undefined {
+    return this.latest.get(name) ?? this.all.get(name);
   }
 
   names(): readonly string[] {
@@ -35,19 +31,6 @@ export class DeviceTemplateCatalog {
   }
 
   static fromDirectory(directory = deviceTemplatesDirectory()): DeviceTemplateCatalog {
-    return new DeviceTemplateCatalog(readdirSync(directory));
+    return new DeviceTemplateCatalog(loadDeviceTemplateFiles(directory));
   }
-}
-
-/** apps/normalizer/templates from the source tree or from beside the build (dist/apps/…). */
-export function deviceTemplatesDirectory(): string {
-  const candidates = [
-    join(__dirname, '..', '..', '..', 'normalizer', 'templates'),
-    join(__dirname, '..', '..', '..', '..', '..', 'apps', 'normalizer', 'templates'),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) {
-    throw new Error(`no device template folder at ${candidates.join(' or ')}`);
-  }
-  return found;
 }

@@ -6,7 +6,8 @@ import type { IngestError } from '../domain/ingest-error';
 import { ApiAnswers, AuthGuard, principalOf, RequireScopes } from '@knutepunkt/service';
 import { header, SubmissionAnswers } from '../submit/submission-answers';
 import { SubmitSubmissionHandler } from '../submit/submit-submission.handler';
-import { checkVendorJson, deviceEnvelope } from './device-envelope';
+import { deviceEnvelope, documentPatient } from '@knutepunkt/device-templates';
+import { checkVendorJson } from './vendor-json';
 import { DeviceTemplateCatalog } from './device-template-catalog';
 
 const vendorJsonRefusals = {
@@ -19,7 +20,8 @@ const vendorJsonRefusals = {
 /**
  * `POST /devices/{orgnr}/{template}`: vendor JSON that a mapping template turns into
  * WelfareEvents (docs/vendor-templates.md). The body is checked to be a JSON object and wrapped
- * in its envelope (device-envelope.ts); everything else — token, scope, register, DPoP, rate,
+ * in its envelope (@knutepunkt/device-templates) and keyed by the patient its template finds in
+ * it; everything else — token, scope, register, DPoP, rate,
  * idempotency, the durable publish before 202 — is the FHIR vendor API's own handler.
  */
 @ApiTags('vendor API')
@@ -81,8 +83,8 @@ export class SubmitDeviceReadingHttpController {
     const refuse = (error: IngestError) => {
       this.answers.refuse(request, reply, orgnr, error);
     };
-    const ref = this.templates.resolve(template);
-    if (ref === undefined) {
+    const resolved = this.templates.resolve(template);
+    if (resolved === undefined) {
       refuse({
         code: 'INGEST.UNKNOWN_TYPE',
         message: `No device template "${template}"; known: ${this.templates.names().join(', ')}.`,
@@ -101,7 +103,8 @@ export class SubmitDeviceReadingHttpController {
     const result = await this.handler.handle({
       orgnr,
       pathType: 'Bundle',
-      body: deviceEnvelope(body, ref),
+      body: deviceEnvelope(body, resolved.ref),
+      patientHint: documentPatient(resolved, checked.document)?.value,
       // The record holds the envelope, which is FHIR; the vendor's media type is inside it.
       contentType: 'application/fhir+json',
       clientId: principal.clientId,
@@ -110,7 +113,7 @@ export class SubmitDeviceReadingHttpController {
       idempotencyKey: header(request, 'idempotency-key'),
       requestId: request.id,
     });
-    if (result.ok) this.answers.accept(request, reply, result.value, `template ${ref}`);
+    if (result.ok) this.answers.accept(request, reply, result.value, `template ${resolved.ref}`);
     else refuse(result.error);
   }
 }

@@ -25,6 +25,11 @@ export interface SubmitCommand {
   readonly sourceSystem: string | undefined;
   readonly idempotencyKey: string | undefined;
   readonly requestId: string;
+  /**
+   * The patient a submission names where ingest cannot see it as FHIR (vendor JSON, read by its
+   * template): keys the record when the FHIR holds no identifier.
+   */
+  readonly patientHint?: { readonly system: string; readonly value: string } | undefined;
 }
 
 export interface Submitted {
@@ -88,7 +93,8 @@ export class SubmitSubmissionHandler {
     if (!rules.ok) return rules;
     const key = dedupeKey(parsed.value, command.idempotencyKey);
     if (!key.ok) return key;
-    const firstIdentifier = identities.value[0] ?? municipalIdentifiers.value[0];
+    const firstIdentifier =
+      identities.value[0] ?? municipalIdentifiers.value[0] ?? command.patientHint;
 
     const submissionId = randomUUID();
     const record: AcceptedSubmission = {
@@ -104,9 +110,9 @@ export class SubmitSubmissionHandler {
       idempotencyKey: command.idempotencyKey ?? null,
       requestId: command.requestId,
       // The first national identity number in document order, else the first identifier in
-      // one of the municipality's own systems (both as the normalizer keys the patient); a
-      // submission naming only a device is keyed by its id until the consent service finds the
-      // patient.
+      // one of the municipality's own systems (both as the normalizer keys the patient), else
+      // the patient a device template found in vendor JSON; a submission naming only a device
+      // is keyed by its id until the consent service finds the patient.
       patientKey: firstIdentifier
         ? this.patientKey({ orgnr: command.orgnr, identifier: firstIdentifier })
         : null,

@@ -18,7 +18,8 @@ import {
 import { consumerGroupOf, runService } from '@knutepunkt/service';
 import { publishRegistryEntries } from '@knutepunkt/service/testing';
 import { integrationEnv, uniqueName } from '@knutepunkt/testing';
-import { loadDeviceTemplateFiles } from '../device-templates/device-template-files';
+import { deviceEnvelope } from '@knutepunkt/device-templates';
+import { loadNormalizerTemplates } from '../device-templates/device-template-files';
 import { normalizeAccepted } from '../domain';
 import { normalizerService } from '../normalizer.service';
 
@@ -49,21 +50,9 @@ const templateRefs = ['doseguard-event-log.v1', 'nattro-bed-sensor.v1', 'tensio-
 function envelopeOf(ref: string): string {
   const bytes = readFileSync(
     join(root, 'apps/normalizer/templates/examples', `${ref}.example.json`),
+    'utf8',
   );
-  return JSON.stringify({
-    resourceType: 'Bundle',
-    type: 'collection',
-    meta: { tag: [{ system: 'urn:knutepunkt:device-template', code: ref }] },
-    entry: [
-      {
-        resource: {
-          resourceType: 'Binary',
-          contentType: 'application/json',
-          data: bytes.toString('base64'),
-        },
-      },
-    ],
-  });
+  return deviceEnvelope(bytes, ref);
 }
 
 /** Counts the records on `topic` whose key is in `keys`, from the end as it is now. */
@@ -197,7 +186,7 @@ async function main(): Promise<void> {
     });
   // The events each kind of record gives (and a check that each maps), as the service computes them.
   const context = {
-    templates: loadDeviceTemplateFiles(),
+    templates: loadNormalizerTemplates(),
     environment: 'test' as const,
     patientKey: () => '0'.repeat(64),
   };

@@ -140,7 +140,12 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
       },
     ]);
     token = await issueToken({ sub: vendor, scope: 'knutepunkt:ingest.write' });
-    for (const topic of [Topics.normalized, Topics.normalizedUrgent, Topics.status]) {
+    for (const topic of [
+      Topics.accepted,
+      Topics.normalized,
+      Topics.normalizedUrgent,
+      Topics.status,
+    ]) {
       readers[topic.name] = await readTopic(brokers, topic.name, { from: 'end' });
     }
     normalizer = await startServiceForTest(normalizerService);
@@ -167,6 +172,41 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
     const statuses = await statusesOf(submissionId, 3);
     expect(statuses.every((status) => status.stage === 'normalized')).toBe(true);
     expect(await statusBody(submissionId, 'normalized')).toMatchObject({ submissionId });
+  });
+
+  /** The key ingest gave the submission's record on `accepted`. */
+  const acceptedKeyOf = async (submissionId: string): Promise<string | null> => {
+    const [record] = await eventually(async () => {
+      const decoded = await Promise.all(
+        (readers[Topics.accepted.name]?.messages ?? []).map(async (m) => ({
+          key: m.key,
+          submission: await serde.decode(Topics.accepted, m.value ?? Buffer.alloc(0)),
+        })),
+      );
+      const mine = decoded.filter((d) => d.submission.submissionId === submissionId);
+      return mine.length > 0 ? mine : undefined;
+    }, 90_000);
+    return record?.key ?? null;
+  };
+
+  it('keys vendor JSON on accepted by the patient its template finds, as the normalizer keys the events', async () => {
+    // One patient's documents share a partition from the first topic on, so they stay in order.
+    // A field no template reads makes each document new (the same bytes again are a repeat).
+    const fresh = (ref: string) => ({ ...example(ref), uploadId: uniqueName('upload') });
+    const first = await submit('tensio-bp-cuff', fresh('tensio-bp-cuff.v1'));
+    const second = await submit('doseguard-event-log', fresh('doseguard-event-log.v1'));
+    const [firstEvent] = await eventsOf(first, 1);
+    const [secondEvent] = await eventsOf(second, 1);
+    const patientKey = firstEvent?.patient?.patientKey;
+    expect(patientKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(secondEvent?.patient?.patientKey).toBe(patientKey);
+    expect(await acceptedKeyOf(first)).toBe(patientKey);
+    expect(await acceptedKeyOf(second)).toBe(patientKey);
+    // A sensor not yet linked to a resident names no patient: keyed by its submission.
+    const unlinked = fresh('nattro-bed-sensor.v1');
+    delete unlinked['resident'];
+    const third = await submit('nattro-bed-sensor', unlinked);
+    expect(await acceptedKeyOf(third)).toBe(third);
   });
 
   it('maps a bed sensor’s detected fall into an urgent alert on the urgent lane', async () => {

@@ -4,19 +4,12 @@
  */
 export { normalizeSubmission, type NormalizeContext } from './normalize-submission';
 export { normalizeAccepted, type NormalizeAcceptedContext } from './normalize-accepted';
-export {
-  deviceTemplateSchema,
-  loadDeviceTemplate,
-  templateRef,
-  type DeviceTemplate,
-  type DeviceTemplateFile,
-} from './templates/device-template';
-export { deviceTemplateTagSystem, readDeviceEnvelope } from './templates/device-envelope';
+export { loadDeviceTemplate } from './templates/device-template';
+export { readDeviceEnvelope } from './templates/device-envelope';
 export {
   normalizeDeviceSubmission,
   type DeviceTemplateContext,
 } from './templates/map-device-reading';
-export { parseJsonPath, select, type JsonPath } from './templates/json-path';
 export {
   normalizeError,
   normalizeErrorCodes,

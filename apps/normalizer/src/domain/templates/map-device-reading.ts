@@ -36,19 +36,28 @@ import {
   ucumCodeBySpelling,
   type QuantityRule,
 } from '../measurement-rules';
-import { failWith, mapAll, succeed, type NormalizeResult } from '../normalize-error';
+import {
+  failWith,
+  mapAll,
+  succeed,
+  type NormalizeError,
+  type NormalizeResult,
+} from '../normalize-error';
 import { serviceRuleFor } from '../service-rules';
 import { urgencyOf } from '../urgency-rules';
 import { systems, unscopedDeviceIdentifierSystem } from '../vkp-systems';
-import type { DeviceEnvelope } from './device-envelope';
-import type {
-  DeviceTemplate,
-  EventSpec,
-  QuantitySpec,
-  TimeSpec,
-  ValueSpec,
-} from './device-template';
-import { select, type PathScope } from './json-path';
+import {
+  pathOf,
+  TemplateReader,
+  type DeviceEnvelope,
+  type DeviceTemplate,
+  type EventSpec,
+  type PathScope,
+  type QuantitySpec,
+  type TemplateReadProblem,
+  type TimeSpec,
+  type ValueSpec,
+} from '@knutepunkt/device-templates';
 
 export interface DeviceTemplateContext {
   /** The templates this normalizer has, by `<template>.v<version>`. */
@@ -60,8 +69,6 @@ export interface DeviceTemplateContext {
 
 /** Statuses under which the dose reached the patient (as map-medication-dispense.ts). */
 const handedOverStatuses: readonly string[] = ['completed', 'in-progress'];
-
-type Scalar = string | number | boolean;
 
 /** What the reader needs of a VKP code system (libs/fhir's VkpCodeSystem). */
 interface CodeSystem {
@@ -82,7 +89,7 @@ export function normalizeDeviceSubmission(
       `This normalizer has no device template ${envelope.ref}.`,
     );
   }
-  const reader = new TemplateReader(template, envelope.document);
+  const reader = new VkpTemplateReader(template, envelope.document);
   const items = reader.items();
   if (!items.ok) return items;
   const original = {
@@ -146,7 +153,7 @@ interface SharedFacts {
 
 /** Patient, device and time: the same for every event of one item. */
 function sharedFacts(
-  reader: TemplateReader,
+  reader: VkpTemplateReader,
   scope: PathScope,
   submission: AcceptedSubmission,
   context: DeviceTemplateContext,
@@ -209,7 +216,7 @@ function sharedFacts(
 }
 
 function mapEvent(
-  reader: TemplateReader,
+  reader: VkpTemplateReader,
   spec: EventSpec,
   scope: PathScope,
 ): NormalizeResult<MappedEvent> {
@@ -224,7 +231,7 @@ function mapEvent(
 }
 
 function mapMedication(
-  reader: TemplateReader,
+  reader: VkpTemplateReader,
   spec: Extract<EventSpec, { kind: 'MedicationDispensing' }>,
   scope: PathScope,
 ): NormalizeResult<MappedEvent> {
@@ -265,7 +272,7 @@ function mapMedication(
 }
 
 function mapAlert(
-  reader: TemplateReader,
+  reader: VkpTemplateReader,
   spec: Extract<EventSpec, { kind: 'Alert' }>,
   scope: PathScope,
 ): NormalizeResult<MappedEvent> {
@@ -300,7 +307,7 @@ function mapAlert(
 }
 
 function mapMeasurement(
-  reader: TemplateReader,
+  reader: VkpTemplateReader,
   spec: Extract<EventSpec, { kind: 'Measurement' }>,
   scope: PathScope,
 ): NormalizeResult<MappedEvent> {
@@ -379,47 +386,19 @@ function concept(text: string | undefined): CodeableConcept | null {
 
 const ucumSpellings: ReadonlyMap<string, string> = new Map(Object.entries(ucumCodeBySpelling));
 
-/** Reads values out of one vendor document the way one template says. */
-class TemplateReader {
-  constructor(
-    readonly template: DeviceTemplate,
-    private readonly document: unknown,
-  ) {}
+/** The failures of reading a document are the normalizer's own, with their VKP codes. */
+function reportProblem(
+  problem: TemplateReadProblem,
+  message: string,
+  path: string,
+): NormalizeError {
+  return failWith(`NORMALIZE.${problem}`, message, path).error;
+}
 
-  /** The items to map: the `each` array's elements, or the document once (`undefined`). */
-  items(): NormalizeResult<readonly ({ value: unknown; path: string } | undefined)[]> {
-    const each = this.template.file.each;
-    if (each === undefined) return succeed([undefined]);
-    const found = this.select(each, { document: this.document });
-    if (!found.found) return missing(found.path);
-    if (!Array.isArray(found.value)) {
-      return failWith('NORMALIZE.INVALID_FORMAT', `${found.path} must be an array.`, found.path);
-    }
-    return succeed(
-      (found.value as unknown[]).map((value, index) => ({
-        value,
-        path: `${found.path}[${index}]`,
-      })),
-    );
-  }
-
-  present(path: string, scope: PathScope): boolean {
-    return this.select(path, scope).found;
-  }
-
-  /** A required value as text, with the path it came from. */
-  text(spec: ValueSpec, scope: PathScope): NormalizeResult<{ value: string; path: string }> {
-    const read = this.scalar(spec, scope);
-    if (!read.ok) return read;
-    if (read.value === undefined) return missing(pathOf(spec));
-    return succeed({ value: String(read.value.value), path: read.value.path });
-  }
-
-  optionalText(spec: ValueSpec | undefined, scope: PathScope): NormalizeResult<string | undefined> {
-    if (spec === undefined) return succeed(undefined);
-    const read = this.scalar(spec, scope, true);
-    if (!read.ok) return read;
-    return succeed(read.value === undefined ? undefined : String(read.value.value));
+/** The template reader with what only the normalizer knows: VKP codes, time formats, units. */
+class VkpTemplateReader extends TemplateReader<NormalizeError> {
+  constructor(template: DeviceTemplate, document: unknown) {
+    super(template, document, reportProblem);
   }
 
   /** A code of `codes` (after the spec's map), with its display from the code system. */
@@ -438,7 +417,7 @@ class TemplateReader {
   ): NormalizeResult<Coding | null> {
     const read = this.scalar(spec, scope, optional);
     if (!read.ok) return read;
-    if (read.value === undefined) return optional ? succeed(null) : missing(pathOf(spec));
+    if (read.value === undefined) return optional ? succeed(null) : this.missing(pathOf(spec));
     const code = String(read.value.value);
     if (!codes.has(code)) {
       return failWith(
@@ -454,10 +433,10 @@ class TemplateReader {
     const { path, format, optional } =
       typeof spec === 'string' ? { path: spec, format: 'iso-8601', optional: false } : spec;
     const found = this.select(path, scope);
-    if (!found.found) return optional === true ? succeed(undefined) : missing(found.path);
+    if (!found.found) return optional === true ? succeed(undefined) : this.missing(found.path);
     if (format === 'iso-8601') {
       if (typeof found.value !== 'string')
-        return wrongType(found.path, 'an ISO 8601 date-time text');
+        return this.wrongType(found.path, 'an ISO 8601 date-time text');
       const parsed = parseDateTime({ value: found.value, path: found.path });
       return parsed.ok
         ? parsed
@@ -468,29 +447,9 @@ class TemplateReader {
           );
     }
     if (typeof found.value !== 'number' || !Number.isFinite(found.value)) {
-      return wrongType(found.path, `a number (${format})`);
+      return this.wrongType(found.path, `a number (${format})`);
     }
     return succeed(format === 'epoch-seconds' ? found.value * 1000 : found.value);
-  }
-
-  identifier(
-    spec: { readonly system: ValueSpec; readonly value: ValueSpec },
-    scope: PathScope,
-    fallbackSystem?: string,
-  ): NormalizeResult<{ value: Identifier; path: string } | undefined> {
-    // Required unless the template marks the value optional: a sensor whose resident may be
-    // unknown is attributed by its device loan instead.
-    const value = this.scalar(spec.value, scope);
-    if (!value.ok) return value;
-    if (value.value === undefined) return succeed(undefined);
-    const system = this.scalar(spec.system, scope, fallbackSystem !== undefined);
-    if (!system.ok) return system;
-    const systemText = system.value === undefined ? fallbackSystem : String(system.value.value);
-    if (systemText === undefined) return missing(pathOf(spec.system));
-    return succeed({
-      value: { system: systemText, value: String(value.value.value) },
-      path: value.value.path,
-    });
   }
 
   /** A number and its unit, converted to the rule's UCUM unit and checked plausible. */
@@ -501,15 +460,15 @@ class TemplateReader {
   ): NormalizeResult<{ quantity: Quantity; path: string }> {
     const value = this.scalar(spec.value, scope);
     if (!value.ok) return value;
-    if (value.value === undefined) return missing(pathOf(spec.value));
+    if (value.value === undefined) return this.missing(pathOf(spec.value));
     const { path } = value.value;
     if (typeof value.value.value !== 'number' || !Number.isFinite(value.value.value)) {
-      return wrongType(path, 'a number');
+      return this.wrongType(path, 'a number');
     }
     const number = value.value.value;
     const unit = this.scalar(spec.unit, scope);
     if (!unit.ok) return unit;
-    if (unit.value === undefined) return missing(pathOf(spec.unit));
+    if (unit.value === undefined) return this.missing(pathOf(spec.unit));
     const spelling = String(unit.value.value).trim();
     const unitPath = unit.value.path;
     if (rule === undefined) {
@@ -553,80 +512,4 @@ class TemplateReader {
       path,
     });
   }
-
-  /**
-   * A scalar: a constant, or the value at a path through the spec's map. `undefined` when an
-   * optional path is absent; an error when a required one is, or when the value is an object
-   * or array, or is not one the map knows.
-   */
-  private scalar(
-    spec: ValueSpec,
-    scope: PathScope,
-    optional = false,
-  ): NormalizeResult<{ value: Scalar; path: string } | undefined> {
-    if (typeof spec === 'object' && 'const' in spec) {
-      return succeed({ value: spec.const, path: 'template' });
-    }
-    const {
-      path,
-      map,
-      optional: optionalHere,
-    } = typeof spec === 'string' ? { path: spec, map: undefined, optional: false } : spec;
-    const found = this.select(path, scope);
-    if (!found.found) {
-      return optional || optionalHere === true ? succeed(undefined) : missing(found.path);
-    }
-    const value = found.value;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      return wrongType(found.path, 'a text, number or boolean');
-    }
-    if (typeof value === 'string' && value.trim() === '') {
-      return optional || optionalHere === true ? succeed(undefined) : missing(found.path);
-    }
-    if (map === undefined) return succeed({ value, path: found.path });
-    const key = String(value);
-    if (!Object.hasOwn(map, key)) {
-      return failWith(
-        'NORMALIZE.UNKNOWN_CODE',
-        `"${key}" is not a value template ${this.template.ref} knows (${Object.keys(map).join(', ')}).`,
-        found.path,
-      );
-    }
-    const mapped = map[key];
-    if (mapped === null || mapped === undefined) {
-      // The template maps this vendor value to nothing for this field.
-      return optional || optionalHere === true
-        ? succeed(undefined)
-        : failWith(
-            'NORMALIZE.MISSING_ELEMENT',
-            `"${key}" gives no value for a field template ${this.template.ref} requires.`,
-            found.path,
-          );
-    }
-    return succeed({ value: mapped, path: found.path });
-  }
-
-  private select(source: string, scope: PathScope) {
-    const path = this.template.paths.get(source);
-    if (path === undefined) {
-      // Every path was parsed when the template was loaded.
-      throw new Error(`template ${this.template.ref} has no parsed path ${source}`);
-    }
-    return select(path, scope);
-  }
-}
-
-function pathOf(spec: ValueSpec): string {
-  return typeof spec === 'string' ? spec : 'path' in spec ? spec.path : 'template';
-}
-
-function missing(path: string): {
-  readonly ok: false;
-  readonly error: ReturnType<typeof failWith>['error'];
-} {
-  return failWith('NORMALIZE.MISSING_ELEMENT', `${path} is missing.`, path);
-}
-
-function wrongType(path: string, expected: string) {
-  return failWith('NORMALIZE.INVALID_FORMAT', `${path} must be ${expected}.`, path);
 }

@@ -1,18 +1,18 @@
 /**
  * Shared by the template unit tests: the shipped templates and their example documents, and a
- * device submission as ingest's envelope carries it (device-envelope.ts).
+ * device submission as ingest's envelope carries it (@knutepunkt/device-templates).
  */
 import type { AcceptedSubmission, WelfareEvent } from '@knutepunkt/schemas';
 import { anAcceptedSubmission, testOrgnr } from '@knutepunkt/schemas/testing';
-import { loadDeviceTemplateFiles } from '../../device-templates/device-template-files';
+import { loadNormalizerTemplates } from '../../device-templates/device-template-files';
 import { testContext } from '../normalize.spec-helper';
 import { normalizeAccepted, type NormalizeAcceptedContext } from '../normalize-accepted';
 import type { NormalizeResult } from '../normalize-error';
-import { deviceTemplateTagSystem } from './device-envelope';
+import { deviceEnvelope } from '@knutepunkt/device-templates';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const shippedTemplates = loadDeviceTemplateFiles();
+export const shippedTemplates = loadNormalizerTemplates();
 
 export const templateContext: NormalizeAcceptedContext = {
   ...testContext,
@@ -32,23 +32,9 @@ export function deviceSubmission(
   overrides: Partial<AcceptedSubmission> = {},
 ): AcceptedSubmission {
   const bytes = typeof document === 'string' ? document : JSON.stringify(document);
-  const envelope = {
-    resourceType: 'Bundle',
-    type: 'collection',
-    meta: { tag: [{ system: deviceTemplateTagSystem, code: ref }] },
-    entry: [
-      {
-        resource: {
-          resourceType: 'Binary',
-          contentType: 'application/json',
-          data: Buffer.from(bytes, 'utf8').toString('base64'),
-        },
-      },
-    ],
-  };
   return anAcceptedSubmission({
     resourceType: 'Bundle',
-    fhirJson: JSON.stringify(envelope),
+    fhirJson: deviceEnvelope(bytes, ref),
     orgnr: testOrgnr,
     patientKey: null,
     ...overrides,

@@ -12,7 +12,7 @@ import { aVkpAlarmBundle, vkpJson } from '@knutepunkt/fhir/testing';
 import { normalizeAccepted } from '../normalize-accepted';
 import { submissionOf, testContext } from '../normalize.spec-helper';
 import { normalizeSubmission } from '../normalize-submission';
-import { deviceTemplateTagSystem } from './device-envelope';
+import { deviceTemplateTagSystem } from '@knutepunkt/device-templates';
 
 const fnr = '02818000726';
 const fodselsnummerSystem = 'urn:oid:2.16.578.1.12.4.1.4.1';

@@ -1,4 +1,4 @@
-import { checkVendorJson, deviceEnvelope, deviceTemplateTagSystem } from './device-envelope';
+import { deviceEnvelope, deviceTemplateTagSystem, openDeviceEnvelope } from './device-envelope';
 
 describe('the device envelope', () => {
   it('carries the exact vendor bytes in a Binary of a collection Bundle tagged with the template', () => {
@@ -25,21 +25,27 @@ describe('the device envelope', () => {
     expect(deviceEnvelope('{"a":1}', 'x.v1')).toBe(deviceEnvelope('{"a":1}', 'x.v1'));
     expect(deviceEnvelope('{"a":1}', 'x.v1')).not.toBe(deviceEnvelope('{"a":1}', 'x.v2'));
   });
-});
 
-describe('checking vendor JSON', () => {
-  it('takes a JSON object', () => {
-    expect(checkVendorJson('{"events":[{"type":"DOSE_TAKEN"}]}')).toEqual({ ok: true });
+  it('opens again to the vendor document and the template version', () => {
+    const vendorJson = '{"sys":132,"note":"ø"}';
+    const opened = openDeviceEnvelope('Bundle', deviceEnvelope(vendorJson, 'tensio-bp-cuff.v1'));
+    expect(opened).toMatchObject({
+      kind: 'envelope',
+      envelope: { ref: 'tensio-bp-cuff.v1', document: { sys: 132, note: 'ø' } },
+    });
   });
 
-  it.each([
-    ['{"events": [', 'malformed'],
-    ['', 'malformed'],
-    ['[1, 2]', 'not-object'],
-    ['"text"', 'not-object'],
-    [`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`, 'too-deep'],
-    ['{"events":[{"type":"DOSE_TAKEN","type":"DOSE_MISSED"}]}', 'duplicate-key'],
-  ])('refuses %j as %s', (body, reason) => {
-    expect(checkVendorJson(body)).toMatchObject({ ok: false, reason });
+  it('leaves ordinary FHIR alone and names a broken envelope', () => {
+    expect(openDeviceEnvelope('Bundle', '{"resourceType":"Bundle","type":"message"}')).toEqual({
+      kind: 'not-envelope',
+    });
+    const envelope = JSON.parse(deviceEnvelope('{}', 'x.v1')) as {
+      entry: { resource: { data: string } }[];
+    };
+    const notJson = structuredClone(envelope);
+    notJson.entry[0]!.resource.data = Buffer.from('{oops').toString('base64');
+    expect(openDeviceEnvelope('Bundle', JSON.stringify(notJson))).toEqual({ kind: 'not-json' });
+    const noBinary = { ...envelope, entry: [] };
+    expect(openDeviceEnvelope('Bundle', JSON.stringify(noBinary))).toEqual({ kind: 'no-binary' });
   });
 });
