@@ -17,12 +17,15 @@ import { issueToken } from '@knutepunkt/auth/testing';
 import { aVkpVitalSignObservation, vkpPatientIdentifier } from '@knutepunkt/fhir/testing';
 import { ensureStack } from '@knutepunkt/devstack';
 import { HubClient, Platform } from '@knutepunkt/platform';
+import { readTopic } from '@knutepunkt/kafka/testing';
+import { createSerde, Topics } from '@knutepunkt/schemas';
 import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import { integrationEnv, uniqueName } from '@knutepunkt/testing';
 import { declareMissingPathParameters, type OpenApiDocument } from './openapi';
 import {
   formatSummary,
   hasServerError,
+  publishedVerdict,
   summarize,
   type HarLog,
   type SchemathesisEvent,
@@ -173,6 +176,8 @@ async function main(): Promise<number> {
       `fuzz: ingest at ${ingest}, municipality ${orgnr}, vendor ${vendor}; ` +
         `${relative(root, schemathesis)} ${args.slice(2).join(' ')}`,
     );
+    // Opened after the seed submission: from here on, only what the fuzzing got accepted.
+    const accepted = await readTopic(stack.kafkaBrokers, Topics.accepted.name, { from: 'end' });
     const exit = await run(schemathesis, args, env);
     const report = JSON.parse(
       readFileSync(join(reportDir, 'report.json'), 'utf8'),
@@ -185,15 +190,50 @@ async function main(): Promise<number> {
     const summary = summarize(report, events, har, (Date.now() - started) / 1000);
     const shown = checks.includes('all') ? [...summary.checks.keys()] : checks;
     console.log(formatSummary(summary, shown));
+    const published = await publishedFor(
+      stack.schemaRegistryUrl,
+      orgnr,
+      accepted.messages,
+      summary.byStatus.get(202) ?? 0,
+    );
+    await accepted.close();
+    const verdict = publishedVerdict(published, summary.byStatus.get(202) ?? 0);
+    console.log(verdict.line);
     console.log(
       `  reports in ${relative(root, reportDir)}, ingest's log in ${relative(root, join(logDir, 'ingest.log'))}`,
     );
-    if (hasServerError(summary)) return 1;
+    if (hasServerError(summary) || !verdict.ok) return 1;
     // Schemathesis' own verdict counts conformance failures too; only a crash of the run is ours.
     return exit === 0 || report.errors.length === 0 ? 0 : 2;
   } finally {
     await platform.stop();
   }
+}
+
+/**
+ * The records on `accepted` for the fuzzed municipality: ingest answers 202 only after acks=all,
+ * so they are all there when the run ends; the reader is given a few seconds to catch up.
+ */
+async function publishedFor(
+  registryUrl: string,
+  orgnr: string,
+  messages: readonly { readonly value: Buffer | null }[],
+  expected: number,
+): Promise<number> {
+  const serde = createSerde({ registryUrl });
+  const count = async () => {
+    const decoded = await Promise.all(
+      messages.map((m) => serde.decode(Topics.accepted, m.value ?? Buffer.alloc(0))),
+    );
+    return decoded.filter((submission) => submission.orgnr === orgnr).length;
+  };
+  const until = Date.now() + 15_000;
+  let published = await count();
+  while (published < expected && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    published = await count();
+  }
+  return published;
 }
 
 /** The device templates ingest knows: apps/normalizer/templates/<template>.v<n>.json (ADR 0012). */

@@ -1,6 +1,7 @@
 import {
   formatSummary,
   hasServerError,
+  publishedVerdict,
   summarize,
   type HarLog,
   type SchemathesisEvent,
@@ -123,5 +124,19 @@ describe('the fuzz summary', () => {
     expect(text).toMatch(/not_a_server_error\s+1 \/ 3 {2}in POST \/b\n/);
     expect(text).toMatch(/status_code_conformance\s+2 \/ 3 {2}in POST \/a, POST \/b\n/);
     expect(text).toMatch(/response_schema_conformance\s+0 \/ 0\n/);
+  });
+});
+
+describe('what a fuzz run published', () => {
+  it('passes when every 202 and nothing else reached the accepted topic', () => {
+    expect(publishedVerdict(3, 3)).toEqual({
+      ok: true,
+      line: '  published on accepted 3 records for 3 answers 202',
+    });
+  });
+
+  it('fails when a refused request was published or an accepted one was not', () => {
+    expect(publishedVerdict(4, 3).ok).toBe(false);
+    expect(publishedVerdict(2, 3).line).toContain('MISMATCH');
   });
 });

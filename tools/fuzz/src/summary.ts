@@ -219,3 +219,20 @@ function tally(byStatus: ReadonlyMap<number, number>): string {
 function sum(byStatus: ReadonlyMap<number, number>): number {
   return [...byStatus.values()].reduce((a, b) => a + b, 0);
 }
+
+/**
+ * Whether what reached `knutepunkt.accepted.v1` for the fuzzed municipality is exactly what ingest
+ * answered 202 for: a refused request must publish nothing, and an accepted one must be durable.
+ */
+export function publishedVerdict(
+  published: number,
+  answeredAccepted: number,
+): { readonly ok: boolean; readonly line: string } {
+  const ok = published === answeredAccepted;
+  return {
+    ok,
+    line:
+      `  published on accepted ${String(published)} records for ${String(answeredAccepted)} answers 202` +
+      (ok ? '' : '  MISMATCH: a refused request was published, or an accepted one was not'),
+  };
+}
