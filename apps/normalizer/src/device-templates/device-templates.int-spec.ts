@@ -192,7 +192,10 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
   it('keys vendor JSON on accepted by the patient its template finds, as the normalizer keys the events', async () => {
     // One patient's documents share a partition from the first topic on, so they stay in order.
     // A field no template reads makes each document new (the same bytes again are a repeat).
-    const fresh = (ref: string) => ({ ...example(ref), uploadId: uniqueName('upload') });
+    const fresh = (ref: string): Record<string, unknown> => ({
+      ...example(ref),
+      uploadId: uniqueName('upload'),
+    });
     const first = await submit('tensio-bp-cuff', fresh('tensio-bp-cuff.v1'));
     const second = await submit('doseguard-event-log', fresh('doseguard-event-log.v1'));
     const [firstEvent] = await eventsOf(first, 1);
