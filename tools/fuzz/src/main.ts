@@ -7,7 +7,9 @@
  * municipality and vendor, then lets Schemathesis generate valid and invalid requests for every
  * operation in /docs/json. Prints operations, requests and failures per check; exits 1 when
  * ingest answered anything with a 5xx (its stack trace is in .local/logs/fuzz/ingest.log).
- * Not part of `npm test` or CI: a run takes minutes and explores differently each time.
+ * tools/fuzz/src/fuzz.int-spec.ts runs it short (25 examples per operation, a fixed seed) in
+ * `npm test`; a longer run (the default 100, or more) takes minutes and explores differently
+ * each time without `--seed`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
