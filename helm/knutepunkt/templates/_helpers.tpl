@@ -200,6 +200,15 @@ seccompProfile:
       key: {{ $database.urlKey | quote }}
 {{- end }}
 
+{{/* AUDIT_CHECKPOINT_SECRET of audit and of its verification CronJob. */}}
+{{- define "knutepunkt.env.auditCheckpoint" -}}
+- name: AUDIT_CHECKPOINT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "auditCheckpoint.existingSecret is required: a Secret with the audit checkpoint HMAC secret" .Values.auditCheckpoint.existingSecret | quote }}
+      key: {{ .Values.auditCheckpoint.key | quote }}
+{{- end }}
+
 {{/* NODE_EXTRA_CA_CERTS; include only when extraCaCertificates.existingSecret is set. */}}
 {{- define "knutepunkt.env.extraCa" -}}
 - name: NODE_EXTRA_CA_CERTS

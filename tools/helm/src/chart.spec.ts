@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -124,18 +125,24 @@ describe.each(ciValuesFiles)('the chart with %s', (file) => {
     expect(names('Service')).toEqual(expected);
     expect(names('ServiceAccount')).toEqual(expected);
     expect(names('PodDisruptionBudget')).toEqual(expected);
-    expect(names('NetworkPolicy')).toEqual(expected);
+    // Each service's, and the audit verification CronJob's.
+    expect(names('NetworkPolicy')).toEqual([...expected, componentName('audit-verify')].sort());
   });
 
   it('renders no Secret: credentials come only from existing Secrets', () => {
     const objects = manifests(file);
     expect(objects.filter((object) => object.kind === 'Secret').map(objectId)).toEqual([]);
     const secretLike = /PASSWORD|SECRET|DATABASE_URL|TOKEN|KEY$/;
-    for (const object of [
-      ...ofKind<IDeployment>(objects, 'Deployment'),
-      ...ofKind<IJob>(objects, 'Job'),
-    ]) {
-      for (const container of object.spec?.template.spec?.containers ?? []) {
+    const pods = [
+      ...ofKind<IDeployment>(objects, 'Deployment').map((object) => object.spec?.template),
+      ...ofKind<IJob>(objects, 'Job').map((object) => object.spec?.template),
+      ...ofKind<ICronJob>(objects, 'CronJob').map(
+        (object) => object.spec?.jobTemplate.spec?.template,
+      ),
+    ];
+    expect(pods.length).toBeGreaterThan(appNames.length);
+    for (const pod of pods) {
+      for (const container of pod?.spec?.containers ?? []) {
         for (const variable of container.env ?? []) {
           if (!secretLike.test(variable.name)) continue;
           expect({ name: variable.name, value: variable.value }).toEqual({
@@ -348,6 +355,172 @@ describe.each(ciValuesFiles)('the chart with %s', (file) => {
       componentName('hook-migrate-consent'),
     );
     expect([...egressPorts(migrate)].sort()).toEqual(['TCP/53', 'TCP/5432', 'UDP/53']);
+  });
+});
+
+describe.each(ciValuesFiles)('the audit chain verification with %s', (file) => {
+  const objects = (): KubernetesObject[] => manifests(file);
+  const cronJob = (): ICronJob =>
+    named(ofKind<ICronJob>(objects(), 'CronJob'), componentName('audit-verify'));
+  const jobSpec = (): NonNullable<NonNullable<ICronJob['spec']>['jobTemplate']['spec']> => {
+    const spec = cronJob().spec?.jobTemplate.spec;
+    if (!spec) throw new Error('the CronJob has no job template');
+    return spec;
+  };
+  const container = (): IContainer => {
+    const found = jobSpec().template.spec?.containers[0];
+    if (!found) throw new Error('the CronJob has no container');
+    return found;
+  };
+  const audit = (): IDeployment =>
+    named(ofKind<IDeployment>(objects(), 'Deployment'), componentName('audit'));
+
+  it('is a CronJob, not a hook, running audit’s verify command from the services’ image, one run at a time', () => {
+    expect(cronJob().metadata?.annotations?.['helm.sh/hook']).toBeUndefined();
+    expect(cronJob().spec).toMatchObject({ schedule: '23 2 * * *', concurrencyPolicy: 'Forbid' });
+    expect(container().command).toEqual(['node', 'dist/apps/audit/src/main.js', 'verify']);
+    const auditContainer = appContainer(audit());
+    expect(container().image).toBe(auditContainer.image);
+    expect(container().workingDir).toBe(auditContainer.workingDir);
+    expect(jobSpec().template.spec?.restartPolicy).toBe('Never');
+  });
+
+  it('fails the Job at once on a broken chain (exit 1) and retries only a check that could not run', () => {
+    expect(jobSpec().podFailurePolicy?.rules).toEqual([
+      {
+        action: 'FailJob',
+        onExitCodes: { containerName: container().name, operator: 'In', values: [1] },
+      },
+    ]);
+    expect(jobSpec().backoffLimit).toBeGreaterThan(0);
+    expect(jobSpec().activeDeadlineSeconds).toBeGreaterThan(0);
+    // A failed Job stays, with its log, for kubectl and kube-state-metrics.
+    expect(cronJob().spec?.failedJobsHistoryLimit).toBeGreaterThan(0);
+  });
+
+  it('has the audit Deployment’s security contexts, resources, ServiceAccount and /tmp', () => {
+    const pod = jobSpec().template.spec;
+    const auditPod = audit().spec?.template.spec;
+    expect(pod?.securityContext).toEqual(auditPod?.securityContext);
+    expect(pod?.serviceAccountName).toBe(componentName('audit'));
+    expect(pod?.automountServiceAccountToken).toBe(false);
+    expect(container().securityContext).toEqual(appContainer(audit()).securityContext);
+    expect(container().resources).toEqual(appContainer(audit()).resources);
+    expect(container().volumeMounts).toEqual(
+      appContainer(audit()).volumeMounts?.filter((mount) => mount.name !== 'jwks'),
+    );
+  });
+
+  it('gets audit’s database and checkpoint Secrets, and nothing of Kafka, the registry, the patient key or tokens', () => {
+    const env = envOf(container());
+    const auditEnv = envOf(appContainer(audit()));
+    for (const name of ['DATABASE_URL', 'AUDIT_CHECKPOINT_SECRET', 'KNUTEPUNKT_ENV', 'LOG_LEVEL']) {
+      expect(env.get(name)).toEqual(auditEnv.get(name));
+      expect(env.get(name)).toBeDefined();
+    }
+    expect(env.get('NODE_EXTRA_CA_CERTS')).toEqual(auditEnv.get('NODE_EXTRA_CA_CERTS'));
+    const others = [...env.keys()].filter((name) => !auditEnv.has(name));
+    expect(others).toEqual([]);
+    expect(
+      [...env.keys()].filter((name) => /^(KAFKA|SCHEMA_REGISTRY|AUTH|PATIENT_KEY)_/.test(name)),
+    ).toEqual([]);
+  });
+
+  it('may reach PostgreSQL (where audit does) and DNS, and nothing may reach it', () => {
+    const policy = named(
+      ofKind<INetworkPolicy>(objects(), 'NetworkPolicy'),
+      componentName('audit-verify'),
+    );
+    const podLabels = jobSpec().template.metadata?.labels ?? {};
+    expect(policy.spec?.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'knutepunkt',
+      'app.kubernetes.io/instance': releaseName,
+      'app.kubernetes.io/component': 'audit-verify',
+    });
+    expect(podLabels).toMatchObject(policy.spec?.podSelector.matchLabels ?? { none: 'x' });
+    // Not one of audit's pods: not behind its Service, not in its PodDisruptionBudget or policy.
+    const auditSelector = audit().spec?.selector.matchLabels ?? {};
+    expect(Object.entries(auditSelector).every(([key, value]) => podLabels[key] === value)).toBe(
+      false,
+    );
+    expect(policy.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec?.ingress).toEqual([]);
+    expect([...egressPorts(policy)].sort()).toEqual([
+      'TCP/53',
+      `TCP/${String(postgresPort)}`,
+      'UDP/53',
+    ]);
+    const toPostgres = (p: INetworkPolicy) =>
+      p.spec?.egress?.find((rule) => rule.ports?.some((port) => port.port === postgresPort));
+    const auditPolicy = named(
+      ofKind<INetworkPolicy>(objects(), 'NetworkPolicy'),
+      componentName('audit'),
+    );
+    expect(toPostgres(policy)).toEqual(toPostgres(auditPolicy));
+  });
+});
+
+describe('the audit chain verification’s values', () => {
+  const kinds = (set: readonly string[]): string[] =>
+    renderChart({ valuesFiles: ['ci/minimal-values.yaml'], set, releaseName })
+      .filter((object) => object.metadata.name === componentName('audit-verify'))
+      .map(objectId);
+
+  it('is rendered only with audit, and can be turned off', () => {
+    expect(kinds([]).sort()).toEqual([
+      `CronJob/${componentName('audit-verify')}`,
+      `NetworkPolicy/${componentName('audit-verify')}`,
+    ]);
+    expect(kinds(['auditVerify.enabled=false'])).toEqual([]);
+    expect(kinds(['services.audit.enabled=false'])).toEqual([]);
+    expect(kinds(['networkPolicy.enabled=false'])).toEqual([
+      `CronJob/${componentName('audit-verify')}`,
+    ]);
+  });
+
+  it('takes its schedule, time zone and own resources from the values', () => {
+    const objects = renderChart({
+      valuesFiles: ['ci/minimal-values.yaml'],
+      set: [
+        'auditVerify.schedule=0 */6 * * *',
+        'auditVerify.timeZone=Europe/Oslo',
+        'auditVerify.resources.requests.cpu=500m',
+        'auditVerify.resources.requests.memory=1Gi',
+        'auditVerify.resources.limits.cpu=1500m',
+        'auditVerify.resources.limits.memory=1Gi',
+      ],
+      releaseName,
+    });
+    const [cronJob] = ofKind<ICronJob>(objects, 'CronJob');
+    expect(cronJob?.spec).toMatchObject({ schedule: '0 */6 * * *', timeZone: 'Europe/Oslo' });
+    expect(cronJob?.spec?.jobTemplate.spec?.template.spec?.containers[0]?.resources).toEqual({
+      requests: { cpu: '500m', memory: '1Gi' },
+      limits: { cpu: '1500m', memory: '1Gi' },
+    });
+    const schemas = kubernetesSchemas(readToolVersions().kubernetesSchemaVersions[0] ?? 'v1.29.0');
+    expect(objects.flatMap((object) => schemas.validate(object))).toEqual([]);
+  });
+
+  it('may read the chain through its own database Secret, e.g. a SELECT-only role', () => {
+    const objects = renderChart({
+      valuesFiles: ['ci/minimal-values.yaml'],
+      set: ['auditVerify.database.existingSecret=knutepunkt-audit-reader-db'],
+      releaseName,
+    });
+    const [cronJob] = ofKind<ICronJob>(objects, 'CronJob');
+    const container = cronJob?.spec?.jobTemplate.spec?.template.spec?.containers[0];
+    expect(container && envOf(container).get('DATABASE_URL')).toEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'knutepunkt-audit-reader-db', key: 'url' } },
+    });
+  });
+
+  it('rejects a schedule that is not five cron fields, and a misspelt key', () => {
+    for (const set of [['auditVerify.schedule=daily'], ['auditVerify.schedul=@daily']]) {
+      const result = helmTemplate({ valuesFiles: ['ci/minimal-values.yaml'], set });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/auditVerify/);
+    }
   });
 });
 
