@@ -1,1 +1,2 @@
 export { integrationEnv, assertTestDatabase, uniqueName, eventually } from './test-env';
+export { aFreePort } from './free-port';

@@ -11,10 +11,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { eventually, integrationEnv } from '@knutepunkt/testing';
+import { aFreePort, eventually, integrationEnv } from '@knutepunkt/testing';
 import { build, repoRoot, runtimeDataPaths } from './build';
 
 /**
@@ -61,20 +60,6 @@ function start(cwd: string, args: readonly string[], env: Record<string, string>
       return exited;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 function* jsFiles(dir: string): Generator<string> {
@@ -158,7 +143,7 @@ describe('dist/ run from a folder outside the repository', () => {
     'boots %s from dist/ until it is ready, and stops it cleanly',
     async (app) => {
       writeFileSync(join(root, 'jwks.json'), JSON.stringify({ keys: [] }));
-      const port = await freePort();
+      const port = await aFreePort();
       const service = start(root, [`dist/apps/${app}/src/main.js`], envOf(port));
       try {
         const ready = await eventually(
@@ -194,7 +179,7 @@ describe('dist/ run from a folder outside the repository', () => {
       const templates = join(dist, 'apps/normalizer/templates');
       renameSync(templates, `${templates}.away`);
       try {
-        const service = start(root, [`dist/apps/${app}/src/main.js`], envOf(await freePort()));
+        const service = start(root, [`dist/apps/${app}/src/main.js`], envOf(await aFreePort()));
         // Were it to start anyway, it is stopped after a while, and exits 0: the test fails.
         const timer = setTimeout(() => void service.stop(), 60_000);
         const exit = await service.exited;

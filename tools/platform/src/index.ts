@@ -1,5 +1,7 @@
 export { localApps, type AppName, type LocalApp } from './apps';
-export { aFreePort, Platform, type PlatformOptions } from './platform';
+export { Platform, type PlatformOptions } from './platform';
+// Where the tools have always found it; it lives with the other test helpers.
+export { aFreePort } from '@knutepunkt/testing';
 export {
   HubClient,
   type Answer,

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { localApps, type AppName } from './apps';
+import { aFreePort } from '@knutepunkt/testing';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -174,21 +174,6 @@ function runCatalog(step: string, options: PlatformOptions): Promise<void> {
             `catalog ${step} exited ${String(code)}; see ${join(options.logDir, 'catalog.log')}`,
           ),
         );
-    });
-  });
-}
-
-/** A TCP port on loopback that nothing listens on just now. */
-export function aFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
     });
   });
 }

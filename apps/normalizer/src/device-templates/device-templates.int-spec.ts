@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { issueToken } from '@knutepunkt/auth/testing';
 import { readTopic, type TopicReader } from '@knutepunkt/kafka/testing';
@@ -14,7 +13,7 @@ import {
 import { aClient, aFreshOrgnr, aMunicipality } from '@knutepunkt/schemas/testing';
 import type { RunningService } from '@knutepunkt/service';
 import { publishRegistryEntries, startServiceForTest } from '@knutepunkt/service/testing';
-import { eventually, integrationEnv, uniqueName } from '@knutepunkt/testing';
+import { aFreePort, eventually, integrationEnv, uniqueName } from '@knutepunkt/testing';
 import { normalizerService } from '../normalizer.service';
 
 /**
@@ -28,23 +27,10 @@ const example = (ref: string): Record<string, unknown> =>
     readFileSync(join(root, 'apps/normalizer/templates/examples', `${ref}.example.json`), 'utf8'),
   ) as Record<string, unknown>;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
-}
-
 async function startIngest(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
+  const port = await aFreePort();
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/ingest/src/main.ts'], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
