@@ -84,11 +84,11 @@ import { REFUSAL_AUDIT, REGISTER_STORE, SUBMISSION_STORE } from './tokens';
       ) =>
         new SubmitSubmissionHandler(
           store,
-          (record) =>
+          (record, key) =>
             runtime.producer.send([
               {
                 topic: Topics.accepted.name,
-                key: record.patientKey ?? record.submissionId,
+                key,
                 value: runtime.serde.encode(Topics.accepted, record),
                 headers: {
                   [CorrelationHeaders.correlationId]: record.requestId ?? record.submissionId,

@@ -1,4 +1,4 @@
-import { documentPatient } from './document-patient';
+import { documentDevice, documentPatient } from './document-patient';
 import { parseDeviceTemplate, type DeviceTemplate } from './template-file';
 
 const fodselsnummer = 'urn:oid:2.16.578.1.12.4.1.4.1';
@@ -53,5 +53,33 @@ describe('the patient a vendor document names, for keying it', () => {
       patient: { system: { const: fodselsnummer }, value: '@.nin' },
     });
     expect(documentPatient(perItem, { readings: [{ nin: '02818000726' }] })).toBeUndefined();
+  });
+});
+
+describe('the device a vendor document names, for keying it when it names no patient', () => {
+  const sensor = aTemplate({
+    device: { identifier: { system: { const: 'urn:nattro:sensor-id' }, value: '$.sensor.id' } },
+  });
+
+  it('reads the identifier the template points at', () => {
+    expect(documentDevice(sensor, { sensor: { id: 'NS-88213' } }, 'urn:fallback')?.value).toEqual({
+      system: 'urn:nattro:sensor-id',
+      value: 'NS-88213',
+    });
+  });
+
+  it('gives a bare serial the fallback system', () => {
+    const bare = aTemplate({ device: { identifier: { system: '$.idSystem', value: '$.serial' } } });
+    expect(documentDevice(bare, { serial: 'X1' }, 'urn:fallback')?.value).toEqual({
+      system: 'urn:fallback',
+      value: 'X1',
+    });
+  });
+
+  it('gives nothing without a device identifier, or with one per item', () => {
+    expect(documentDevice(sensor, {}, 'urn:fallback')).toBeUndefined();
+    expect(
+      documentDevice(aTemplate({}), { sensor: { id: 'NS-1' } }, 'urn:fallback'),
+    ).toBeUndefined();
   });
 });

@@ -20,6 +20,28 @@ export function documentPatient(
   return read.ok ? read.value : undefined;
 }
 
+/**
+ * The one device a vendor document names (its template's `device.identifier`, read from the
+ * document root), with `fallbackSystem` for a bare serial — what ingest keys a record by when
+ * the document names no patient (docs/adr/0015).
+ */
+export function documentDevice(
+  template: DeviceTemplate,
+  document: unknown,
+  fallbackSystem: string,
+): Identified | undefined {
+  const identifier = template.file.device?.identifier;
+  if (
+    identifier === undefined ||
+    !documentRooted(identifier.system) ||
+    !documentRooted(identifier.value)
+  )
+    return undefined;
+  const reader = new TemplateReader(template, document, () => undefined);
+  const read = reader.identifier(identifier, { document }, fallbackSystem);
+  return read.ok ? read.value : undefined;
+}
+
 function documentRooted(spec: ValueSpec): boolean {
   return !pathOf(spec).startsWith('@');
 }

@@ -6,7 +6,7 @@ export {
   type DeviceEnvelope,
   type OpenedEnvelope,
 } from './device-envelope';
-export { documentPatient } from './document-patient';
+export { documentDevice, documentPatient } from './document-patient';
 export { parseJsonPath, select, type JsonPath, type PathScope, type Selected } from './json-path';
 export {
   deviceTemplateSchema,

@@ -3,6 +3,8 @@ import {
   createPatientKeyDeriver,
   minimumPatientKeySecretBytes,
   patientKeyMessage,
+  subjectKey,
+  unscopedDeviceIdentifierSystem,
   type PatientKeyDeriver,
   type PatientKeyInput,
 } from './patient-key';
@@ -92,5 +94,36 @@ describe('patient key', () => {
     expect(createPatientKeyDeriver('x'.repeat(32)).ok).toBe(true);
     // Counted in UTF-8 bytes: 16 × "ø" is 32 bytes.
     expect(createPatientKeyDeriver('ø'.repeat(16)).ok).toBe(true);
+  });
+});
+
+describe('the Kafka key of a record about one subject', () => {
+  const derive = deriver();
+  const device = { system: unscopedDeviceIdentifierSystem, value: 'NS-88213' };
+
+  it('is the patient key when the patient is known, whatever device the record names', () => {
+    expect(
+      subjectKey(derive, { orgnr: input.orgnr, patientKey: 'abc', device, ownId: 'sub-1' }),
+    ).toBe('abc');
+  });
+
+  it("is derived from the device when only a device is named: the same for all of a device's records", () => {
+    const key = subjectKey(derive, {
+      orgnr: input.orgnr,
+      patientKey: null,
+      device,
+      ownId: 'sub-1',
+    });
+    expect(key).toBe(derive({ orgnr: input.orgnr, identifier: device }));
+    expect(key).not.toContain('NS-88213');
+    expect(
+      subjectKey(derive, { orgnr: input.orgnr, patientKey: undefined, device, ownId: 'sub-2' }),
+    ).toBe(key);
+  });
+
+  it('is the record’s own id when it names neither', () => {
+    expect(
+      subjectKey(derive, { orgnr: input.orgnr, patientKey: null, device: null, ownId: 'sub-1' }),
+    ).toBe('sub-1');
   });
 });

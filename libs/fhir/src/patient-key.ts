@@ -60,3 +60,32 @@ export function createPatientKeyDeriver(
     createHmac('sha256', key).update(patientKeyMessage(input), 'utf8').digest(encoding),
   );
 }
+
+/**
+ * The identifier system Knutepunkt gives a device identifier that arrives without one: the
+ * VKP device extensions carry the IMEI or serial number as a bare string, vendor JSON names a
+ * serial, and Device.serialNumber has no system. Device loans (consent API) for such devices
+ * are registered under this system.
+ */
+export const unscopedDeviceIdentifierSystem = 'urn:knutepunkt:unscoped-device-identifier';
+
+export interface SubjectOfRecord {
+  readonly orgnr: string;
+  /** The patient's key, when the patient is known. */
+  readonly patientKey: string | null | undefined;
+  /** The device the record comes from, when no patient is named (a sensor not yet linked). */
+  readonly device: { readonly system: string; readonly value: string } | null | undefined;
+  /** The record's own id: its key when it names neither. */
+  readonly ownId: string;
+}
+
+/**
+ * The Kafka key of a record about one subject (docs/adr/0015): the patient key; for a record
+ * naming only a device, a key derived the same way from the device identifier, so one device's
+ * events stay in order until the consent service finds their patient; else the record's id.
+ */
+export function subjectKey(derive: PatientKeyDeriver, subject: SubjectOfRecord): string {
+  if (subject.patientKey) return subject.patientKey;
+  if (subject.device) return derive({ orgnr: subject.orgnr, identifier: subject.device });
+  return subject.ownId;
+}

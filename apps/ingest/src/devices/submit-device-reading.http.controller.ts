@@ -6,7 +6,8 @@ import type { IngestError } from '../domain/ingest-error';
 import { ApiAnswers, AuthGuard, principalOf, RequireScopes } from '@knutepunkt/service';
 import { header, SubmissionAnswers } from '../submit/submission-answers';
 import { SubmitSubmissionHandler } from '../submit/submit-submission.handler';
-import { deviceEnvelope, documentPatient } from '@knutepunkt/device-templates';
+import { deviceEnvelope, documentDevice, documentPatient } from '@knutepunkt/device-templates';
+import { unscopedDeviceIdentifierSystem } from '@knutepunkt/fhir';
 import { checkVendorJson } from './vendor-json';
 import { DeviceTemplateCatalog } from './device-template-catalog';
 
@@ -105,6 +106,7 @@ export class SubmitDeviceReadingHttpController {
       pathType: 'Bundle',
       body: deviceEnvelope(body, resolved.ref),
       patientHint: documentPatient(resolved, checked.document)?.value,
+      deviceHint: documentDevice(resolved, checked.document, unscopedDeviceIdentifierSystem)?.value,
       // The record holds the envelope, which is FHIR; the vendor's media type is inside it.
       contentType: 'application/fhir+json',
       clientId: principal.clientId,

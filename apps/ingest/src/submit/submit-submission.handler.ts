@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   checkOrganisationNumber,
+  subjectKey,
   type Environment,
   type PatientKeyDeriver,
 } from '@knutepunkt/fhir';
@@ -30,6 +31,8 @@ export interface SubmitCommand {
    * template): keys the record when the FHIR holds no identifier.
    */
   readonly patientHint?: { readonly system: string; readonly value: string } | undefined;
+  /** The device such a submission names, which keys it when it names no patient. */
+  readonly deviceHint?: { readonly system: string; readonly value: string } | undefined;
 }
 
 export interface Submitted {
@@ -41,7 +44,8 @@ export interface Submitted {
 }
 
 /** Publishes an accepted submission; resolves only once Kafka acknowledged it (acks=all). */
-export type PublishAccepted = (record: AcceptedSubmission) => Promise<void>;
+/** Publishes the record on `accepted` under `key` (its subject: patient, device, or itself). */
+export type PublishAccepted = (record: AcceptedSubmission, key: string) => Promise<void>;
 
 /**
  * A vendor's submission, from bytes to a record durable in Kafka: structural checks, the
@@ -133,7 +137,15 @@ export class SubmitSubmissionHandler {
           receivedAt,
         },
         (submissionId) =>
-          this.publish({ ...record, submissionId }).catch((error: unknown) => {
+          this.publish(
+            { ...record, submissionId },
+            subjectKey(this.patientKey, {
+              orgnr: command.orgnr,
+              patientKey: record.patientKey,
+              device: command.deviceHint,
+              ownId: submissionId,
+            }),
+          ).catch((error: unknown) => {
             throw new PublishFailed({ cause: error });
           }),
       );

@@ -175,7 +175,24 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
     return record?.key ?? null;
   };
 
-  it('keys vendor JSON on accepted by the patient its template finds, as the normalizer keys the events', async () => {
+  /** The key the normalizer gave the submission's (first) event on `normalized` or its twin. */
+  const normalizedKeyOf = async (submissionId: string): Promise<string | null> => {
+    const [record] = await eventually(async () => {
+      const decoded = await Promise.all(
+        [Topics.normalized, Topics.normalizedUrgent].flatMap((topic) =>
+          (readers[topic.name]?.messages ?? []).map(async (m) => ({
+            key: m.key,
+            event: await serde.decode(topic, m.value ?? Buffer.alloc(0)),
+          })),
+        ),
+      );
+      const mine = decoded.filter((d) => d.event.submissionId === submissionId);
+      return mine.length > 0 ? mine : undefined;
+    }, 90_000);
+    return record?.key ?? null;
+  };
+
+  it('keys vendor JSON by the patient its template finds (else its device) on accepted, as the normalizer keys the events', async () => {
     // One patient's documents share a partition from the first topic on, so they stay in order.
     // A field no template reads makes each document new (the same bytes again are a repeat).
     const fresh = (ref: string): Record<string, unknown> => ({
@@ -191,11 +208,21 @@ describe('vendor templates: ingest HTTP → accepted → normalizer (real stack)
     expect(secondEvent?.patient?.patientKey).toBe(patientKey);
     expect(await acceptedKeyOf(first)).toBe(patientKey);
     expect(await acceptedKeyOf(second)).toBe(patientKey);
-    // A sensor not yet linked to a resident names no patient: keyed by its submission.
-    const unlinked = fresh('nattro-bed-sensor.v1');
-    delete unlinked['resident'];
-    const third = await submit('nattro-bed-sensor', unlinked);
-    expect(await acceptedKeyOf(third)).toBe(third);
+    // A sensor not yet linked to a resident names no patient: keyed by the sensor (ADR 0015),
+    // so its alarms stay in order until the consent service finds the resident by the loan.
+    const unlinked = () => {
+      const document = fresh('nattro-bed-sensor.v1');
+      delete document['resident'];
+      return document;
+    };
+    const third = await submit('nattro-bed-sensor', unlinked());
+    const fourth = await submit('nattro-bed-sensor', unlinked());
+    const sensorKey = await acceptedKeyOf(third);
+    expect(sensorKey).not.toBe(third);
+    expect(sensorKey).not.toBe(patientKey);
+    expect(sensorKey).not.toContain('NS-88213');
+    expect(await acceptedKeyOf(fourth)).toBe(sensorKey);
+    expect(await normalizedKeyOf(third)).toBe(sensorKey);
   });
 
   it('maps a bed sensor’s detected fall into an urgent alert on the urgent lane', async () => {

@@ -61,9 +61,5 @@ export const extensionUrls = {
   ],
 } as const;
 
-/**
- * The identifier system Knutepunkt gives a device identifier that arrives without one: the
- * VKP device extensions carry the IMEI or serial number as a bare string, and Device.serialNumber
- * has no system. Device loans (consent API) for such devices are registered under this system.
- */
-export const unscopedDeviceIdentifierSystem = 'urn:knutepunkt:unscoped-device-identifier';
+/** Shared with ingest, which keys a device's records by it (libs/fhir patient-key.ts). */
+export { unscopedDeviceIdentifierSystem } from '@knutepunkt/fhir';

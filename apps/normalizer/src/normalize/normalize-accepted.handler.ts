@@ -16,7 +16,7 @@ import {
   type WelfareEvent,
 } from '@knutepunkt/schemas';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
-import { vkpOutcome } from '@knutepunkt/fhir';
+import { subjectKey, vkpOutcome } from '@knutepunkt/fhir';
 import {
   AUTHORIZATION_REGISTER,
   consumerGroupOf,
@@ -91,7 +91,12 @@ export class NormalizeAcceptedHandler {
           const topic = normalizedTopicFor(event.urgent);
           out.push({
             topic: topic.name,
-            key: event.patient?.patientKey ?? event.submissionId,
+            key: subjectKey((input) => this.context.patientKey(input.orgnr, input.identifier), {
+              orgnr: event.orgnr,
+              patientKey: event.patient?.patientKey,
+              device: event.device?.identifier,
+              ownId: event.submissionId,
+            }),
             value: serde.encode(topic, event),
             headers: { ...headers, [CorrelationHeaders.eventId]: event.eventId },
           });
