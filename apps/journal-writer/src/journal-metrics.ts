@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ServiceMetrics } from '@knutepunkt/observability';
-import type { OldestUnacknowledged } from './persistence/journal-store';
+import type { OldestWaiting } from './persistence/journal-store';
 
 export type WriteOutcomeLabel = 'created' | 'duplicate' | 'failed';
 export type ReadOutcomeLabel = 'first_read' | 'reread';
@@ -16,11 +16,11 @@ export class JournalMetrics {
   private readonly acks: Counter<'orgnr' | 'outcome'>;
   private readonly deliveryLatency: Histogram<'orgnr' | 'lane'>;
 
-  constructor(
-    metrics: ServiceMetrics,
-    oldestUnacknowledged: () => Promise<OldestUnacknowledged[]>,
-    oldestUnread: () => Promise<OldestUnacknowledged[]>,
-  ) {
+  /**
+   * `oldest` gives what the oldest-entry gauges show (an OldestEntriesCache's `current`): a
+   * scrape reads it and never the database.
+   */
+  constructor(metrics: ServiceMetrics, oldest: () => readonly OldestWaiting[]) {
     const registers = [metrics.registry];
     const p = metrics.prefix;
     this.written = new Counter({
@@ -48,39 +48,36 @@ export class JournalMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
       registers,
     });
+    // Ages from the cached creation times: they keep growing between two refreshes, and an
+    // entry read or acknowledged since the last refresh still counts until the next.
     ageGauge(
       `${p}oldest_unread_entry_age_seconds`,
-      "Age of the oldest journal entry the municipality's EPJ has not read yet; absent when none waits.",
-      oldestUnread,
+      "Age of the oldest journal entry the municipality's EPJ has not read yet; absent when none waits. From the database every JOURNAL_METRICS_REFRESH_INTERVAL_MS (15 s).",
+      (row) => row.oldestUnreadAt,
     );
     ageGauge(
       `${p}oldest_unacknowledged_entry_age_seconds`,
-      'Age of the oldest journal entry the municipality has not acknowledged as journaled.',
-      oldestUnacknowledged,
+      'Age of the oldest journal entry the municipality has not acknowledged as journaled; absent when none waits. From the database every JOURNAL_METRICS_REFRESH_INTERVAL_MS (15 s).',
+      (row) => row.oldestUnacknowledgedAt,
     );
 
     function ageGauge(
       name: string,
       help: string,
-      oldest: () => Promise<OldestUnacknowledged[]>,
+      createdAt: (row: OldestWaiting) => Date | null,
     ): void {
       new Gauge({
         name,
         help,
         labelNames: ['orgnr'],
         registers,
-        async collect() {
-          let rows: OldestUnacknowledged[];
-          try {
-            rows = await oldest();
-          } catch {
-            // The database is away: keep the last values; readiness reports the database.
-            return;
-          }
+        collect() {
           this.reset();
           const now = Date.now();
-          for (const { orgnr, createdAt } of rows) {
-            this.set({ orgnr }, Math.max(0, (now - createdAt.getTime()) / 1000));
+          for (const row of oldest()) {
+            const at = createdAt(row);
+            if (at !== null)
+              this.set({ orgnr: row.orgnr }, Math.max(0, (now - at.getTime()) / 1000));
           }
         },
       });
@@ -104,5 +101,57 @@ export class JournalMetrics {
 
   acknowledged(orgnr: string, outcome: AckOutcomeLabel): void {
     this.acks.inc({ orgnr, outcome });
+  }
+}
+
+/**
+ * The oldest waiting entries per municipality, read from the database on a timer (one query,
+ * JournalStore.oldestWaiting) instead of at every scrape: `/metrics` stays as fast as the
+ * other services' however many entries wait, and several Prometheus replicas scraping cost no
+ * more queries. A failed refresh keeps the last values (readiness reports the database); a
+ * refresh still running when the next is due is not doubled.
+ */
+export class OldestEntriesCache {
+  private rows: readonly OldestWaiting[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly load: () => Promise<OldestWaiting[]>,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** What the last successful refresh found (nothing before the first). */
+  current(): readonly OldestWaiting[] {
+    return this.rows;
+  }
+
+  /** Refreshes now and then every interval. */
+  start(): void {
+    if (this.timer) return;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a refresh in flight (before the database closes). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  refresh(): Promise<void> {
+    this.running ??= this.load()
+      .then(
+        (rows) => {
+          this.rows = rows;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
   }
 }

@@ -357,6 +357,8 @@ describe('journal-writer against the real stack', () => {
     });
     service = await startServiceForTest(journalWriterService, {
       JOURNAL_OUTBOX_SWEEP_INTERVAL_MS: '200',
+      // The oldest-entry gauges come from a cache refreshed on this timer (default 15 s).
+      JOURNAL_METRICS_REFRESH_INTERVAL_MS: '200',
     });
     const kafka = createKafka({ brokers, clientId: 'journal-writer-int-test' });
     producer = new CoalescingProducer(kafka);
@@ -564,8 +566,15 @@ describe('journal-writer against the real stack', () => {
   });
 
   it('counts entries, reads and acknowledgements, times deliveries, and shows the oldest waiting entries', async () => {
-    const text = await (await fetch(`${service.url}/metrics`)).text();
     const p = 'knutepunkt_journal_writer_';
+    const oldest = new RegExp(
+      `${p}oldest_unacknowledged_entry_age_seconds\\{[^}]*orgnr="${orgnr}"`,
+    );
+    // The oldest-entry gauges show what the last refresh (every 200 ms here) found.
+    const text = await eventually(async () => {
+      const scraped = await (await fetch(`${service.url}/metrics`)).text();
+      return oldest.test(scraped) ? scraped : undefined;
+    });
     expect(text).toMatch(
       new RegExp(`${p}entries_written_total\\{[^}]*orgnr="${orgnr}",outcome="created"`),
     );
@@ -578,9 +587,7 @@ describe('journal-writer against the real stack', () => {
     expect(text).toMatch(
       new RegExp(`${p}epj_acknowledgements_total\\{[^}]*orgnr="${orgnr}",outcome="repeat"`),
     );
-    expect(text).toMatch(
-      new RegExp(`${p}oldest_unacknowledged_entry_age_seconds\\{[^}]*orgnr="${orgnr}"`),
-    );
+    expect(text).toMatch(oldest);
     // From the submission's receipt to the entry committed, per lane: what the delivery SLOs read.
     expect(text).toMatch(
       new RegExp(
@@ -609,6 +616,47 @@ describe('journal-writer against the real stack', () => {
       compositionJson: JSON.stringify({ resourceType: 'Composition', id: entryId }),
     };
   }
+
+  it('finds, per municipality, its oldest unacknowledged and oldest unread entry (what the gauges show)', async () => {
+    const store = new PostgresJournalStore(writerDatabase);
+    const waiting = aFreshOrgnr();
+    const allRead = aFreshOrgnr();
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    const [acknowledged, read, unread] = [30, 20, 10].map((minutes) => ({
+      ...directEntry(waiting),
+      createdAt: at(minutes),
+    }));
+    const readElsewhere = { ...directEntry(allRead), createdAt: at(5) };
+    if (!acknowledged || !read || !unread) throw new Error('no entries');
+    await store.writeEntries([acknowledged, read, unread, readElsewhere], () => []);
+    await writerDatabase.query(
+      `UPDATE journal.entries SET read_at = now(), journaled_at = now() WHERE entry_id = $1`,
+      [acknowledged.entryId],
+    );
+    await writerDatabase.query(
+      `UPDATE journal.entries SET read_at = now() WHERE entry_id = ANY($1)`,
+      [[read.entryId, readElsewhere.entryId]],
+    );
+
+    const found = await store.oldestWaiting();
+    expect(found.find((row) => row.orgnr === waiting)).toEqual({
+      orgnr: waiting,
+      oldestUnacknowledgedAt: read.createdAt,
+      oldestUnreadAt: unread.createdAt,
+    });
+    expect(found.find((row) => row.orgnr === allRead)).toEqual({
+      orgnr: allRead,
+      oldestUnacknowledgedAt: readElsewhere.createdAt,
+      oldestUnreadAt: null,
+    });
+
+    await writerDatabase.query(
+      `UPDATE journal.entries SET journaled_at = now() WHERE orgnr = ANY($1)`,
+      [[waiting, allRead]],
+    );
+    const after = await store.oldestWaiting();
+    expect(after.filter((row) => row.orgnr === waiting || row.orgnr === allRead)).toEqual([]);
+  });
 
   it('never lets the cursor pass an entry that commits after a later one', async () => {
     let release = (): void => undefined;

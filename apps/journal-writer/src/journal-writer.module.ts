@@ -16,7 +16,7 @@ import { EpjHttpController } from './epj/epj.http.controller';
 import { EpjHttpSetup } from './epj/epj-http.setup';
 import { JftReadHttpController } from './epj/jft-read.http.controller';
 import { SearchEntriesHandler } from './epj/search-entries.handler';
-import { JournalMetrics } from './journal-metrics';
+import { JournalMetrics, OldestEntriesCache } from './journal-metrics';
 import { journalWriterEnv } from './journal-writer.config';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { PostgresJournalStore, type JournalStore } from './persistence/journal-store';
@@ -37,6 +37,19 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/** Refreshes the oldest-entry gauges' cache with the app, and stops before the database closes. */
+class OldestEntriesLifecycle implements OnModuleInit, OnModuleDestroy {
+  constructor(@Inject(OldestEntriesCache) private readonly cache: OldestEntriesCache) {}
+
+  onModuleInit(): void {
+    this.cache.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.stop();
+  }
+}
+
 /** journal-writer: journal entries per municipality, published on its EPJ topic and served by the EPJ read API. */
 @Module({
   controllers: [WriteJournalEntriesHandler, EpjHttpController, JftReadHttpController],
@@ -45,6 +58,7 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
     ...httpApiProviders,
     authorizationRegisterProvider,
     RelayLifecycle,
+    OldestEntriesLifecycle,
     {
       provide: JOURNAL_STORE,
       inject: [SERVICE_RUNTIME],
@@ -76,14 +90,19 @@ class RelayLifecycle implements OnModuleInit, OnModuleDestroy {
       useFactory: (runtime: ServiceRuntime) => new EpjTopics(runtime),
     },
     {
-      provide: JournalMetrics,
+      provide: OldestEntriesCache,
       inject: [SERVICE_RUNTIME, JOURNAL_STORE],
       useFactory: (runtime: ServiceRuntime, store: JournalStore) =>
-        new JournalMetrics(
-          runtime.metrics,
-          () => store.oldestUnacknowledged(),
-          () => store.oldestUnread(),
+        new OldestEntriesCache(
+          () => store.oldestWaiting(),
+          loadConfig(journalWriterEnv, runtime.envSource).JOURNAL_METRICS_REFRESH_INTERVAL_MS,
         ),
+    },
+    {
+      provide: JournalMetrics,
+      inject: [SERVICE_RUNTIME, OldestEntriesCache],
+      useFactory: (runtime: ServiceRuntime, cache: OldestEntriesCache) =>
+        new JournalMetrics(runtime.metrics, () => cache.current()),
     },
     {
       provide: SearchEntriesHandler,

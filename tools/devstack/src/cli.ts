@@ -1,21 +1,31 @@
 /**
- * node -r @swc-node/register tools/devstack/src/cli.ts <up|down|status> [component…]
+ * node -r @swc-node/register tools/devstack/src/cli.ts <up|down|status> [component…] [--with-<optional component>…]
  *
  *   up      start what is not running (dependency order), print where everything runs; exit 1 if something failed
- *   down    stop what the devstack started (pid files), in reverse order
- *   status  print the table; exit 0 when everything is up, 3 otherwise
+ *           (`up --with-prometheus` also starts the optional Prometheus)
+ *   down    stop what the devstack started (pid files), in reverse order, optional components included
+ *   status  print the table (an optional component only while it runs); exit 0 when everything is up, 3 otherwise
  */
 import { DevstackError } from './errors';
 import { formatStatus, stackStatus, stopStack, upStack } from './index';
 
-const USAGE = 'usage: devstack <up|down|status> [kafka|postgres|schema-registry …]';
+const USAGE =
+  'usage: devstack <up|down|status> [kafka|postgres|schema-registry|prometheus …] [--with-prometheus]';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...components] = argv;
+  const [command, ...rest] = argv;
+  const components = rest.filter((arg) => !arg.startsWith('--'));
+  const flags = rest.filter((arg) => arg.startsWith('--'));
+  const unknown = flags.filter((flag) => !/^--with-[a-z][a-z0-9-]*$/.test(flag));
+  if (unknown.length > 0) {
+    process.stderr.write(`devstack: unknown option ${unknown.join(' ')}\n${USAGE}\n`);
+    return 2;
+  }
+  const withOptional = flags.map((flag) => flag.slice('--with-'.length));
   switch (command ?? '') {
     case 'up': {
       const started = Date.now();
-      const result = await upStack({ components });
+      const result = await upStack({ components, with: withOptional });
       process.stdout.write(`${formatStatus(result.states)}\n`);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (result.failed.length > 0) {
@@ -42,7 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const states = await stackStatus({ components });
+      const states = await stackStatus({ components, with: withOptional });
       process.stdout.write(`${formatStatus(states)}\n`);
       return states.every((state) => state.up) ? 0 : 3;
     }

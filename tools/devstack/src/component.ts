@@ -1,7 +1,7 @@
 /**
  * The contract between the devstack and each thing it runs. Kafka and PostgreSQL live in
  * ./components; the schema registry (./components/schema-registry.ts) is a plug-in written
- * against the same interface.
+ * against the same interface, and so is the optional Prometheus (./components/prometheus.ts).
  */
 export interface StackPaths {
   readonly root: string;
@@ -10,8 +10,13 @@ export interface StackPaths {
   readonly run: string;
 }
 export interface Component {
-  readonly name: string; // 'kafka' | 'postgres' | 'schema-registry'
+  readonly name: string; // 'kafka' | 'postgres' | 'schema-registry' | 'prometheus'
   readonly dependsOn: readonly string[];
+  /**
+   * Not part of the stack unless asked for (`up --with-<name>`, or named): `up` without names
+   * leaves it out, `status` shows it only while it runs, `down` stops it with the rest.
+   */
+  readonly optional?: boolean;
   /** true when something answers at the component's address (started by us or not) */
   isUp(paths: StackPaths): Promise<boolean>;
   /** downloads/installs what it needs (idempotent, cached under .local) and starts it detached; resolves once it answers */

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(kafkaBrokers(config)).toEqual(['127.0.0.1:9092']);
     expect(config.kafka.controllerPort).toBe(9093);
     expect(config.schemaRegistry.port).toBe(8081);
+    expect(config.prometheus.port).toBe(9090);
     expect(databaseUrl(config)).toBe('postgres://knutepunkt:knutepunkt@127.0.0.1:5432/knutepunkt');
     expect(testDatabaseUrl(config)).toBe(
       'postgres://knutepunkt:knutepunkt@127.0.0.1:5432/knutepunkt_test',
@@ -25,11 +26,13 @@ describe('loadConfig', () => {
       KAFKA_CONTROLLER_PORT: '19093',
       POSTGRES_PORT: '15432',
       SCHEMA_REGISTRY_PORT: '18081',
+      PROMETHEUS_PORT: '19090',
     });
     expect(kafkaBrokers(config)).toEqual(['127.0.0.1:19092']);
     expect(config.kafka.controllerPort).toBe(19093);
     expect(databaseUrl(config)).toBe('postgres://knutepunkt:knutepunkt@127.0.0.1:15432/knutepunkt');
     expect(config.schemaRegistry.port).toBe(18081);
+    expect(config.prometheus.port).toBe(19090);
   });
 
   it('treats an empty variable as unset', () => {

@@ -30,6 +30,11 @@ export interface DevstackConfig {
     /** SCHEMA_REGISTRY_PORT (default 8081) */
     readonly port: number;
   };
+  /** The optional Prometheus (`up --with-prometheus`). */
+  readonly prometheus: {
+    /** PROMETHEUS_PORT, its web UI and API (default 9090) */
+    readonly port: number;
+  };
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -54,6 +59,9 @@ export function loadConfig(env: Env = process.env): DevstackConfig {
     },
     schemaRegistry: {
       port: parsePort(env, 'SCHEMA_REGISTRY_PORT', 8081),
+    },
+    prometheus: {
+      port: parsePort(env, 'PROMETHEUS_PORT', 9090),
     },
   };
 }

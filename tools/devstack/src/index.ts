@@ -22,6 +22,16 @@ import {
 } from './stack';
 
 export type { Component, StackPaths } from './component';
+export { localServiceTargets, prometheusComponent } from './components/prometheus';
+export {
+  ENSURE_PROMETHEUS_COMMAND,
+  PROMETHEUS_BINARY,
+  PROMETHEUS_RULES,
+  prometheusBinary,
+  prometheusConfig,
+  prometheusConfigYaml,
+  type PrometheusSetup,
+} from './prometheus/config';
 export { DevstackError } from './errors';
 export type { Reporter } from './report';
 export type { ComponentState } from './stack';
@@ -37,15 +47,20 @@ export interface StackInfo {
 }
 
 export interface StackOptions {
-  /** only these components and their dependencies (default: all) */
+  /** only these components and their dependencies (default: all but the optional ones) */
   readonly components?: readonly string[];
+  /** optional components to add (`up --with-prometheus`) */
+  readonly with?: readonly string[];
   /** where progress lines go (default: stderr) */
   readonly reporter?: Reporter;
 }
 
-/** The components that `names` select, in dependency order. */
-export function stackComponents(names: readonly string[] = []): Component[] {
-  return selectComponents(allComponents, names);
+/** The components that `names` select (and `include`: see selectComponents), in dependency order. */
+export function stackComponents(
+  names: readonly string[] = [],
+  include: readonly string[] | 'every-optional' = [],
+): Component[] {
+  return selectComponents(allComponents, names, include);
 }
 
 /** `up`: starts what does not answer yet; the full result, for the CLI's table. */
@@ -53,7 +68,7 @@ export async function upStack(options: StackOptions = {}): Promise<UpResult> {
   const paths = stackPaths();
   return withReporter(options.reporter, () =>
     withStackLock(paths, async () => {
-      const components = stackComponents(options.components);
+      const components = stackComponents(options.components, options.with);
       const result = await upComponents(paths, components);
       // Cheap and idempotent: also repairs a dropped test database on an already running server.
       if (
@@ -89,18 +104,40 @@ export async function ensureStack(options: StackOptions = {}): Promise<StackInfo
   };
 }
 
-/** Stops what the devstack started (pid files), in reverse dependency order; names what it stopped. */
+/**
+ * Stops what the devstack started (pid files), in reverse dependency order, optional components
+ * included; names what it stopped.
+ */
 export async function stopStack(options: StackOptions = {}): Promise<string[]> {
   const paths = stackPaths();
   return withReporter(options.reporter, () =>
-    withStackLock(paths, () => downComponents(paths, stackComponents(options.components))),
+    withStackLock(paths, () =>
+      downComponents(paths, stackComponents(options.components, 'every-optional')),
+    ),
   );
 }
 
+/**
+ * The state of the named components (default: every one that is not optional, and each
+ * optional one that runs or is asked for with `with`).
+ */
 export async function stackStatus(
-  options: Pick<StackOptions, 'components'> = {},
+  options: Pick<StackOptions, 'components' | 'with'> = {},
 ): Promise<ComponentState[]> {
-  return componentStates(stackPaths(), stackComponents(options.components));
+  const names = options.components ?? [];
+  const asked = new Set(options.with ?? []);
+  const components = stackComponents(names, names.length === 0 ? 'every-optional' : [...asked]);
+  const states = await componentStates(stackPaths(), components);
+  return states.filter((state, index) => {
+    const component = components[index];
+    return (
+      names.length > 0 ||
+      component?.optional !== true ||
+      asked.has(state.name) ||
+      state.up ||
+      state.pid !== undefined
+    );
+  });
 }
 
 export function formatStatus(states: readonly ComponentState[]): string {

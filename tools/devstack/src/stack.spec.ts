@@ -1,10 +1,11 @@
 import type { Component, StackPaths } from './component';
 import { formatTable, orderByDependencies, selectComponents } from './stack';
 
-function component(name: string, dependsOn: readonly string[] = []): Component {
+function component(name: string, dependsOn: readonly string[] = [], optional = false): Component {
   return {
     name,
     dependsOn,
+    optional,
     isUp: () => Promise.resolve(true),
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
@@ -57,6 +58,44 @@ describe('selectComponents', () => {
     expect(() => selectComponents(stack, ['redis'])).toThrow(
       /redis.*kafka, postgres, schema-registry/,
     );
+  });
+
+  describe('with an optional component', () => {
+    const withOptional = [...stack, component('prometheus', [], true)];
+
+    it('leaves it out by default', () => {
+      expect(names(selectComponents(withOptional, []))).toEqual([
+        'kafka',
+        'postgres',
+        'schema-registry',
+      ]);
+    });
+
+    it('adds it to the default selection when included (up --with-prometheus)', () => {
+      expect(names(selectComponents(withOptional, [], ['prometheus']))).toEqual([
+        'kafka',
+        'postgres',
+        'schema-registry',
+        'prometheus',
+      ]);
+    });
+
+    it('adds it to named components when included, and selects it when named', () => {
+      expect(names(selectComponents(withOptional, ['kafka'], ['prometheus']))).toEqual([
+        'kafka',
+        'prometheus',
+      ]);
+      expect(names(selectComponents(withOptional, ['prometheus']))).toEqual(['prometheus']);
+    });
+
+    it('takes everything when every optional component is wanted (down)', () => {
+      expect(names(selectComponents(withOptional, [], 'every-optional'))).toEqual([
+        'kafka',
+        'postgres',
+        'schema-registry',
+        'prometheus',
+      ]);
+    });
   });
 });
 

@@ -33,13 +33,21 @@ export function orderByDependencies(components: readonly Component[]): Component
   return ordered;
 }
 
-/** The named components plus everything they depend on, in dependency order. */
+/**
+ * The named components plus everything they depend on, in dependency order. Without names: every
+ * component that is not optional. `include` adds optional components by name (`--with-<name>`),
+ * or `every-optional` makes "no names" mean every component (what `down` stops).
+ */
 export function selectComponents(
   components: readonly Component[],
   names: readonly string[],
+  include: readonly string[] | 'every-optional' = [],
 ): Component[] {
   const ordered = orderByDependencies(components);
-  if (names.length === 0) return ordered;
+  const defaults =
+    include === 'every-optional' ? ordered : ordered.filter((component) => !component.optional);
+  const extra = include === 'every-optional' ? [] : include;
+  if (names.length === 0 && extra.length === 0) return defaults;
   const byName = new Map(components.map((component) => [component.name, component]));
   const wanted = new Set<string>();
   const add = (name: string): void => {
@@ -53,7 +61,8 @@ export function selectComponents(
     wanted.add(name);
     component.dependsOn.forEach(add);
   };
-  names.forEach(add);
+  (names.length === 0 ? defaults.map((component) => component.name) : names).forEach(add);
+  extra.forEach(add);
   return ordered.filter((component) => wanted.has(component.name));
 }
 

@@ -2,13 +2,22 @@
  * The live dashboard and rules check in CI (issue 8, "Checked live"): the five services started
  * here on free ports, simulated vendors and EPJs of two municipalities at ~3 events/s, and a
  * Prometheus (.local/bin/prometheus) scraping them every 10 s with deploy/prometheus's rules.
- * Every recording rule and every dashboard panel query must return data over what it scraped;
- * then the journal-writer is stopped and its KnutepunktServiceDown alert must become active.
+ * Every recording rule and every dashboard panel query must return data over what it scraped.
+ * Then two induced faults must FIRE their alerts: an undecodable record on the audit topic fires
+ * KnutepunktDLQNotEmpty{app="audit"}, and stopping the journal-writer fires
+ * KnutepunktServiceDown{app="journal-writer"}.
+ *
+ * The rules' `for:` holds are minutes, and Prometheus cannot shorten them: this Prometheus loads
+ * a copy of the rules with every hold shortened to `alertHoldSeconds` (withAlertHoldsShortened in
+ * rules.ts, unit-tested in rules-hold.spec.ts) and evaluates every `evaluationSeconds`. The
+ * expressions are the real ones; only the waiting before `firing` is shorter.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { vkpJson, aVkpVitalSignObservation, vkpPatientIdentifier } from '@knutepunkt/fhir/testing';
+import { createKafka } from '@knutepunkt/kafka';
 import { HubClient, localApps, Platform, type Submitted } from '@knutepunkt/platform';
+import { Topics } from '@knutepunkt/schemas';
 import { aFreshOrgnr } from '@knutepunkt/schemas/testing';
 import { EpjPoller, Simulator, type SimulatedTenant } from '@knutepunkt/simulator';
 import { integrationEnv, uniqueName } from '@knutepunkt/testing';
@@ -32,6 +41,12 @@ const onlyOnFailure = new Set([
 
 /** How long the traffic may take to fill every panel before the check gives up. */
 const dataDeadlineMs = 90_000;
+/** Every alert's `for:` in this Prometheus's copy of the rules (the real ones are minutes). */
+const alertHoldSeconds = 10;
+/** How often it evaluates the rules (it scrapes every 10 s). */
+const evaluationSeconds = 5;
+/** How long an induced fault may take to fire: a scrape, an evaluation, the hold, an evaluation. */
+const firingDeadlineMs = 75_000;
 const patientsPerMunicipality = 15;
 
 describe('the dashboards and rules against live services (Prometheus on loopback)', () => {
@@ -58,6 +73,8 @@ describe('the dashboards and rules against live services (Prometheus on loopback
     const started = platform;
     prometheus = await LivePrometheus.start({
       targets: Object.fromEntries(localApps.map(({ name }) => [name, started.url(name)])),
+      alertHoldSeconds,
+      evaluationSeconds,
     });
     phase('services and Prometheus up');
 
@@ -159,41 +176,125 @@ describe('the dashboards and rules against live services (Prometheus on loopback
     dataDeadlineMs + 30_000,
   );
 
-  it('stopping the journal-writer makes KnutepunktServiceDown{app="journal-writer"} active', async () => {
-    const live = defined(prometheus);
-    const journalWriterDown = (alerts: readonly AlertState[]) =>
-      alerts.find(
-        (alert) =>
-          alert.labels['alertname'] === 'KnutepunktServiceDown' &&
-          alert.labels['app'] === 'journal-writer',
+  it(
+    'an undecodable record on the audit topic fires KnutepunktDLQNotEmpty{app="audit"}',
+    async () => {
+      const live = defined(prometheus);
+      const auditDeadLetters = (alerts: readonly AlertState[]) =>
+        alerts.find(
+          (alert) =>
+            alert.labels['alertname'] === 'KnutepunktDLQNotEmpty' &&
+            alert.labels['app'] === 'audit' &&
+            alert.labels['topic'] === Topics.audit.name,
+        );
+      // Nothing from that topic was dead-lettered by audit yet: what fires after the record is its.
+      expect(auditDeadLetters(await live.alerts())).toBeUndefined();
+
+      // A record without a value on knutepunkt.audit.v1 (consumed by audit alone): the
+      // consumer cannot decode it and dead-letters it at once
+      // (knutepunkt_audit_kafka_messages_failed_total{outcome="undecodable"}); the alert has no
+      // hold. One every 5 s, each with another key (so on another partition), until it fires:
+      // on a shared development broker another audit in the consumer group may own the
+      // partition of the first. (A value-less record: other tests reading the topic skip it.)
+      const producer = createKafka({
+        brokers: (integrationEnv()['KAFKA_BROKERS'] ?? '').split(','),
+        clientId: uniqueName('live-check-fault'),
+      }).producer();
+      await producer.connect();
+      const sentAt = Date.now();
+      let sent = 0;
+      let nextAt = 0;
+      try {
+        const alert = await firingAlert(
+          live,
+          auditDeadLetters,
+          () => undefined,
+          async () => {
+            if (Date.now() < nextAt) return;
+            nextAt = Date.now() + 5_000;
+            sent += 1;
+            await producer.send({
+              topic: Topics.audit.name,
+              messages: [{ key: uniqueName('live-check-undecodable'), value: null }],
+            });
+          },
+        );
+        phase(`DLQ alert ${alert?.state ?? 'inactive'}`);
+        console.log(
+          `KnutepunktDLQNotEmpty{app="audit"}: ${alert?.state ?? 'inactive'} ${String(Math.round((Date.now() - sentAt) / 1000))} s after the first of ${String(sent)} undecodable records (${JSON.stringify(alert?.labels ?? {})})`,
+        );
+        expect(alert?.state).toBe('firing');
+        expect(alert?.labels).toMatchObject({ severity: 'warning', topic: Topics.audit.name });
+      } finally {
+        await producer.disconnect();
+      }
+    },
+    firingDeadlineMs + 60_000,
+  );
+
+  it(
+    'stopping the journal-writer fires KnutepunktServiceDown{app="journal-writer"} (pending, then firing after the shortened hold)',
+    async () => {
+      const live = defined(prometheus);
+      const journalWriterDown = (alerts: readonly AlertState[]) =>
+        alerts.find(
+          (alert) =>
+            alert.labels['alertname'] === 'KnutepunktServiceDown' &&
+            alert.labels['app'] === 'journal-writer',
+        );
+      // Up and scraped, its alert inactive: what becomes active after the stop is the stop's.
+      const upBy = Date.now() + 40_000;
+      while (journalWriterDown(await live.alerts()) && Date.now() < upBy) await sleep(1_000);
+      expect(journalWriterDown(await live.alerts())).toBeUndefined();
+
+      const stoppedAt = Date.now();
+      await defined(platform).stopApp('journal-writer', 'SIGTERM');
+      const states: string[] = [];
+      const alert = await firingAlert(live, journalWriterDown, (seen) => {
+        const state = seen?.state ?? 'inactive';
+        if (states.at(-1) !== state) {
+          states.push(state);
+          phase(`journal-writer down alert ${state}`);
+        }
+      });
+      console.log(
+        `KnutepunktServiceDown{app="journal-writer"}: ${states.join(' → ')}; ${alert?.state ?? 'inactive'} ${String(Math.round((Date.now() - stoppedAt) / 1000))} s after the stop (hold shortened to ${String(alertHoldSeconds)} s), active since ${alert?.activeAt ?? '-'}`,
       );
-    // Up and scraped, its alert inactive: what becomes active after the stop is the stop's.
-    const upBy = Date.now() + 40_000;
-    while (journalWriterDown(await live.alerts()) && Date.now() < upBy) await sleep(1_000);
-    expect(journalWriterDown(await live.alerts())).toBeUndefined();
+      expect(alert?.state).toBe('firing');
+      expect(alert?.labels).toMatchObject({ job: 'journal-writer', severity: 'critical' });
+      expect(Date.parse(alert?.activeAt ?? '')).toBeGreaterThanOrEqual(stoppedAt - 1_000);
+      // It waited out its (shortened) hold as `pending` first, polled every second.
+      expect(states.filter((state) => state !== 'inactive')).toEqual(['pending', 'firing']);
 
-    const stoppedAt = Date.now();
-    await defined(platform).stopApp('journal-writer', 'SIGTERM');
-    const deadline = Date.now() + 60_000;
-    let alert: AlertState | undefined;
-    while (!alert && Date.now() < deadline) {
-      await sleep(1_000);
-      alert = journalWriterDown(await live.alerts());
-    }
-
-    // The rule's `for: 5m` is longer than a CI test waits, and Prometheus has no setting that
-    // shortens a rule's `for:` (the evaluation interval only decides how often it is checked):
-    // the alert is `pending` (active, not yet sent to Alertmanager) a scrape and an evaluation
-    // after the stop, and would turn `firing` after five minutes down.
-    expect(alert?.state).toMatch(/^(pending|firing)$/);
-    expect(alert?.labels).toMatchObject({ job: 'journal-writer', severity: 'critical' });
-    expect(Date.parse(alert?.activeAt ?? '')).toBeGreaterThanOrEqual(stoppedAt - 1_000);
-    phase(`alert ${alert?.state ?? 'inactive'}`);
-    console.log(
-      `KnutepunktServiceDown{app="journal-writer"}: ${alert?.state ?? 'inactive'} since ${alert?.activeAt ?? '-'}`,
-    );
-  }, 90_000);
+      // Every alert firing at the end, and what fired it, for the record.
+      const firing = (await live.alerts()).filter((a) => a.state === 'firing');
+      console.log(
+        `firing at the end: ${firing.map((a) => `${a.labels['alertname'] ?? '?'}{app="${a.labels['app'] ?? ''}"}`).join(', ')}`,
+      );
+    },
+    firingDeadlineMs + 60_000,
+  );
 });
+
+/**
+ * Polls the alerts every second until `pick` finds one firing or the deadline passes; `induce`
+ * runs before each poll (to keep a fault going).
+ */
+async function firingAlert(
+  live: LivePrometheus,
+  pick: (alerts: readonly AlertState[]) => AlertState | undefined,
+  seen: (alert: AlertState | undefined) => void = () => undefined,
+  induce: () => Promise<void> = () => Promise.resolve(),
+): Promise<AlertState | undefined> {
+  const deadline = Date.now() + firingDeadlineMs;
+  for (;;) {
+    await induce();
+    const alert = pick(await live.alerts());
+    seen(alert);
+    if (alert?.state === 'firing' || Date.now() > deadline) return alert;
+    await sleep(1_000);
+  }
+}
 
 /** Sends again (with the same Idempotency-Key) while the hub answers 429 or 5xx, as vendors do. */
 async function asAVendorWould(send: () => Promise<Submitted>): Promise<Submitted> {

@@ -2,17 +2,25 @@
  * A Prometheus server on loopback for the live checks: the repository's rules, one scrape job
  * per app (named after the app, as the ServiceMonitor's jobLabel makes it in Kubernetes, so the
  * alerts' `up{job="<app>"}` match), a short scrape and evaluation interval, a throwaway TSDB.
+ * Its prometheus.yml comes from the devstack's writer (tools/devstack/src/prometheus/config.ts),
+ * the one `npm run stack:up -- --with-prometheus` uses too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import {
+  ENSURE_PROMETHEUS_COMMAND,
+  prometheusBinary as devstackPrometheusBinary,
+  prometheusConfigYaml,
+} from '@knutepunkt/devstack';
 import { aFreePort } from '@knutepunkt/platform';
 import { fromRoot, paths, repoRoot } from './paths';
+import { loadRuleGroups, withAlertHoldsShortened } from './rules';
 
-export const prometheusBinary = path.join(repoRoot, '.local/bin/prometheus');
-export const ensurePrometheusCommand = 'bash tools/ops/ensure-tools.sh --with-prometheus';
+export const prometheusBinary = devstackPrometheusBinary(repoRoot);
+export const ensurePrometheusCommand = ENSURE_PROMETHEUS_COMMAND;
 
 /** Throws, naming the command that builds it, when .local/bin/prometheus is missing. */
 export function assertPrometheusBuilt(): void {
@@ -27,16 +35,26 @@ export interface LivePrometheusOptions {
   /** What to scrape: app (the job name) → the service's base URL (it serves `/metrics`). */
   readonly targets: Readonly<Record<string, string>>;
   /**
-   * Scrape and rule evaluation interval, also the scrape timeout (default 10 s, Prometheus'
-   * default timeout): the journal-writer computes its oldest-entry gauges from the database at
-   * scrape time, which took 4.5–7 s on the shared test database (257,000 entries) under CI-like
-   * load, and a scrape that times out makes a service look down.
+   * Scrape interval, also the scrape timeout and (unless `evaluationSeconds`) the rule
+   * evaluation interval (default 10 s, Prometheus' default timeout: a scrape that times out
+   * makes a service look down).
    */
   readonly intervalSeconds?: number;
   /** The loopback port to listen on (default: a free one). */
   readonly port?: number;
   /** The rule file (default: deploy/prometheus/rules/knutepunkt.rules.yaml). */
   readonly ruleFile?: string;
+  /**
+   * Rule evaluation interval when it should differ from the scrape interval (default: the
+   * same): how soon after a scrape an alert turns pending, and after its hold firing.
+   */
+  readonly evaluationSeconds?: number;
+  /**
+   * Loads a copy of the rules with every alert's `for:` shortened to at most this many seconds
+   * (withAlertHoldsShortened), so an induced fault reaches `firing` within a test. Default: the
+   * rules as they are.
+   */
+  readonly alertHoldSeconds?: number;
 }
 
 export interface QueryAnswer {
@@ -86,25 +104,21 @@ export class LivePrometheus {
     const interval = options.intervalSeconds ?? 10;
     const port = options.port ?? (await aFreePort());
     const folder = mkdtempSync(path.join(tmpdir(), 'knutepunkt-live-'));
-    const config = {
-      global: {
-        scrape_interval: `${String(interval)}s`,
-        // As long as Prometheus allows (no longer than the interval).
-        scrape_timeout: `${String(interval)}s`,
-        evaluation_interval: `${String(interval)}s`,
-      },
-      rule_files: [options.ruleFile ?? fromRoot(paths.rules)],
-      scrape_configs: Object.entries(options.targets).map(([app, base]) => {
-        const url = new URL(base);
-        return {
-          job_name: app,
-          scheme: url.protocol.replace(':', ''),
-          metrics_path: `${url.pathname.replace(/\/$/, '')}/metrics`,
-          static_configs: [{ targets: [url.host] }],
-        };
+    let ruleFile = options.ruleFile ?? fromRoot(paths.rules);
+    if (options.alertHoldSeconds !== undefined) {
+      const shortened = withAlertHoldsShortened(loadRuleGroups(ruleFile), options.alertHoldSeconds);
+      ruleFile = path.join(folder, 'rules-with-short-holds.yaml');
+      writeFileSync(ruleFile, stringify({ groups: shortened }));
+    }
+    writeFileSync(
+      path.join(folder, 'prometheus.yml'),
+      prometheusConfigYaml({
+        targets: options.targets,
+        scrapeSeconds: interval,
+        evaluationSeconds: options.evaluationSeconds ?? interval,
+        ruleFiles: [ruleFile],
       }),
-    };
-    writeFileSync(path.join(folder, 'prometheus.yml'), stringify(config));
+    );
     const child = spawn(
       prometheusBinary,
       [

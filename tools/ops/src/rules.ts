@@ -56,3 +56,47 @@ export function loadRuleTests(): RuleTestFile[] {
     ...(parseYaml(readFileSync(file, 'utf8')) as Omit<RuleTestFile, 'file'>),
   }));
 }
+
+/**
+ * The rule groups with every alert's `for:` shortened to at most `holdSeconds` (alerts without
+ * a `for:` keep firing at once). ONLY for the live check's throwaway Prometheus: the rules' holds
+ * are minutes, longer than a test waits, and Prometheus has no setting that shortens them (the
+ * evaluation interval only decides how often they are checked). Expressions, labels and
+ * annotations are unchanged, so what fires there is what the real rules fire, only sooner.
+ */
+export function withAlertHoldsShortened(
+  groups: readonly RuleGroup[],
+  holdSeconds: number,
+): RuleGroup[] {
+  if (!Number.isInteger(holdSeconds) || holdSeconds < 1) {
+    throw new Error(`a hold must be whole seconds ≥ 1, not ${String(holdSeconds)}`);
+  }
+  return groups.map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) =>
+      rule.alert === undefined || rule.for === undefined
+        ? rule
+        : { ...rule, for: `${String(Math.min(holdSeconds, durationSeconds(rule.for)))}s` },
+    ),
+  }));
+}
+
+/** A Prometheus duration (`90s`, `5m`, `1h30m`, `0s`) in whole seconds. */
+export function durationSeconds(duration: string): number {
+  const units: Record<string, number> = {
+    ms: 0.001,
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: 86_400,
+    w: 604_800,
+    y: 31_536_000,
+  };
+  const parts = [...duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== duration) {
+    throw new Error(`not a Prometheus duration: ${duration}`);
+  }
+  return Math.ceil(
+    parts.reduce((sum, [, count, unit]) => sum + Number(count) * (units[unit ?? ''] ?? 0), 0),
+  );
+}

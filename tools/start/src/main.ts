@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ensureStack } from '@knutepunkt/devstack';
+import { ensureStack, stackStatus } from '@knutepunkt/devstack';
 import { parseArgs } from 'node:util';
 import { HubClient, localApps, Platform } from '@knutepunkt/platform';
 import { Simulator } from '@knutepunkt/simulator';
@@ -14,7 +14,8 @@ const demoTrafficPerSecond = 0.1;
  * `npm start [-- --quiet]`: the local stack if it is not running, then the five services, each
  * logging to .local/logs/<app>.log, until every one answers /health/ready; then the demo is
  * onboarded and, unless --quiet, a simulated vendor sends events for ten synthetic patients of
- * the demo municipality. Ctrl-C stops the services (the stack keeps running; `npm run
+ * the demo municipality. It prints where each service's /metrics is, and the local Prometheus
+ * (`npm run stack:up -- --with-prometheus`) when it runs. Ctrl-C stops the services (the stack keeps running; `npm run
  * stack:down` stops it).
  */
 async function main(): Promise<void> {
@@ -64,6 +65,14 @@ async function main(): Promise<void> {
   console.log(`\n  kafka           ${stack.kafkaBrokers.join(',')}`);
   console.log(`  schema registry ${stack.schemaRegistryUrl}`);
   console.log(`  postgresql      ${new URL(stack.databaseUrl).host}`);
+  // Each service serves its Prometheus metrics at /metrics (above); a local Prometheus with the
+  // repository's rules scraping them is the devstack's optional component.
+  const [prometheus] = await stackStatus({ components: ['prometheus'] });
+  console.log(
+    prometheus?.up
+      ? `  prometheus      ${prometheus.description}`
+      : '  prometheus      not running: `npm run stack:up -- --with-prometheus` starts one (rules and dashboards queries from deploy/) scraping the /metrics above; it needs `bash tools/ops/ensure-tools.sh --with-prometheus` once',
+  );
   if (!values.quiet) {
     const simulator = await Simulator.seed(
       hub,

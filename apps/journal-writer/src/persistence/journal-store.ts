@@ -51,9 +51,13 @@ export type AcknowledgeOutcome =
       readonly firstRead: boolean;
     };
 
-export interface OldestUnacknowledged {
+/** A municipality with journal entries waiting (for the metrics). */
+export interface OldestWaiting {
   readonly orgnr: string;
-  readonly createdAt: Date;
+  /** When its oldest entry not acknowledged as journaled was created. */
+  readonly oldestUnacknowledgedAt: Date;
+  /** When its oldest entry its EPJ has not read yet was created; null when it has read all. */
+  readonly oldestUnreadAt: Date | null;
 }
 
 /** The journal's tables, behind the operations the consumer, the read API and the relay need. */
@@ -88,9 +92,11 @@ export interface JournalStore {
       change: { firstAcknowledgement: boolean; firstRead: boolean },
     ) => readonly OutgoingMessage[],
   ): Promise<AcknowledgeOutcome>;
-  oldestUnacknowledged(): Promise<OldestUnacknowledged[]>;
-  /** Per municipality, the oldest entry its EPJ has not read yet (for the metrics). */
-  oldestUnread(): Promise<OldestUnacknowledged[]>;
+  /**
+   * Per municipality with unacknowledged entries, its oldest unacknowledged and oldest unread
+   * entry (for the metrics; unread entries are unacknowledged too).
+   */
+  oldestWaiting(): Promise<OldestWaiting[]>;
 }
 
 /**
@@ -305,22 +311,38 @@ export class PostgresJournalStore implements JournalStore {
     });
   }
 
-  async oldestUnacknowledged(): Promise<OldestUnacknowledged[]> {
-    // DISTINCT ON walks the partial index of unacknowledged entries in (orgnr, seq) order.
-    const rows: { orgnr: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (orgnr) orgnr, created_at FROM journal.entries
-        WHERE journaled_at IS NULL ORDER BY orgnr, seq`,
+  async oldestWaiting(): Promise<OldestWaiting[]> {
+    // A skip scan: the recursive part hops from one municipality to the next in the partial
+    // index of unacknowledged entries (orgnr, seq), and each municipality's oldest entries are
+    // the first of its slice of that index and of the unread one. Three index probes per
+    // municipality, however many entries wait: a DISTINCT ON walked every unacknowledged
+    // entry and fetched each from the heap (seconds with a few hundred thousand waiting).
+    const rows: {
+      orgnr: string;
+      oldest_unacknowledged: Date;
+      oldest_unread: Date | null;
+    }[] = await this.dataSource.query(
+      `WITH RECURSIVE waiting(orgnr) AS (
+         (SELECT orgnr FROM journal.entries WHERE journaled_at IS NULL ORDER BY orgnr LIMIT 1)
+         UNION ALL
+         SELECT (SELECT e.orgnr FROM journal.entries e
+                  WHERE e.journaled_at IS NULL AND e.orgnr > w.orgnr ORDER BY e.orgnr LIMIT 1)
+           FROM waiting w WHERE w.orgnr IS NOT NULL
+       )
+       SELECT w.orgnr,
+         (SELECT e.created_at FROM journal.entries e
+           WHERE e.orgnr = w.orgnr AND e.journaled_at IS NULL ORDER BY e.seq LIMIT 1)
+           AS oldest_unacknowledged,
+         (SELECT e.created_at FROM journal.entries e
+           WHERE e.orgnr = w.orgnr AND e.read_at IS NULL AND e.journaled_at IS NULL
+           ORDER BY e.seq LIMIT 1) AS oldest_unread
+       FROM waiting w WHERE w.orgnr IS NOT NULL`,
     );
-    return rows.map((r) => ({ orgnr: r.orgnr, createdAt: r.created_at }));
-  }
-
-  async oldestUnread(): Promise<OldestUnacknowledged[]> {
-    // Unread entries are unacknowledged too, so the same partial index serves.
-    const rows: { orgnr: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (orgnr) orgnr, created_at FROM journal.entries
-        WHERE journaled_at IS NULL AND read_at IS NULL ORDER BY orgnr, seq`,
-    );
-    return rows.map((r) => ({ orgnr: r.orgnr, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      orgnr: r.orgnr,
+      oldestUnacknowledgedAt: r.oldest_unacknowledged,
+      oldestUnreadAt: r.oldest_unread,
+    }));
   }
 }
 
