@@ -146,6 +146,13 @@ describe('normalizer against the real stack', () => {
       (m) => m.key === submissionId,
     );
     expect(letter?.headers[DeadLetterHeaders.errorCode]).toMatch(/^NORMALIZE\./);
+    // Counted as dead-lettered, which is what KnutepunktDLQNotEmpty and the DLQ panels read.
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const counted = new RegExp(
+      `^knutepunkt_normalizer_kafka_messages_failed_total\\{[^}]*topic="${Topics.accepted.name.replace(/\./g, '\\.')}"[^}]*outcome="dead_lettered"[^}]*\\} [1-9]`,
+      'm',
+    );
+    expect(metrics).toMatch(counted);
   });
 
   it('fails an event of a service the vendor is not registered for (VKP 1.2), and publishes nothing', async () => {

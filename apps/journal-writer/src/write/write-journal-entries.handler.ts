@@ -84,6 +84,8 @@ export class WriteJournalEntriesHandler {
     const now = Date.now();
     const pending = new Map<string, Pending>();
     const refused: OutgoingMessage[] = [];
+    // Dead-lettered here, not by the consumer: counted here, or the DLQ alert never sees them.
+    const deadLettered = new Map<string, number>();
     for (const message of batch) {
       const result = journalEntryOf(message.payload, { now, patientKeyOf: this.patientKeyOf });
       const correlationId = message.headers[CorrelationHeaders.correlationId] ?? null;
@@ -119,6 +121,7 @@ export class WriteJournalEntriesHandler {
           new Date(now),
         ),
       );
+      deadLettered.set(message.topic, (deadLettered.get(message.topic) ?? 0) + 1);
     }
 
     const topics = new Map<string, TopicSpec<'JournalEntry'>>();
@@ -144,6 +147,8 @@ export class WriteJournalEntriesHandler {
     }
     for (const entry of outcome.duplicates) this.metrics.entriesWritten(entry.orgnr, 'duplicate');
     await this.runtime.producer.send(refused);
+    for (const [topic, count] of deadLettered)
+      this.runtime.metrics.failed(topic, 'dead_lettered', count);
     if (outcome.created.length > 0) {
       // The outbox is durable: a relay failure here is retried by the sweep, not by redelivery.
       await relay().catch((error: unknown) => {

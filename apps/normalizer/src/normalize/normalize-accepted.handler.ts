@@ -54,6 +54,8 @@ export class NormalizeAcceptedHandler {
     const { serde, producer } = this.runtime;
     const out: OutgoingMessage[] = [];
     const produced: WelfareEvent[] = [];
+    // Dead-lettered here, not by the consumer: counted here, or the DLQ alert never sees them.
+    const deadLettered = new Map<string, number>();
     const now = Date.now();
     for (const message of batch) {
       const submission = message.payload;
@@ -131,8 +133,11 @@ export class NormalizeAcceptedHandler {
           new Date(now),
         ),
       );
+      deadLettered.set(message.topic, (deadLettered.get(message.topic) ?? 0) + 1);
     }
     await producer.send(out);
+    for (const [topic, count] of deadLettered)
+      this.runtime.metrics.failed(topic, 'dead_lettered', count);
     for (const event of produced) this.metrics.produced(event);
   }
 
