@@ -29,7 +29,9 @@ describe('npm run fuzz, short (Schemathesis against ingest on the real stack)', 
         child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.once('error', reject);
-        child.once('exit', (exitCode) => resolve({ code: exitCode, output }));
+        child.once('exit', (exitCode) => {
+          resolve({ code: exitCode, output });
+        });
       },
     );
     const summary = output.slice(output.indexOf('fuzz summary'));
