@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { KafkaMetrics } from '@knutepunkt/observability';
 import { deadLetterMessage, processBatch } from './batch-processor';
 import type { KafkaLogSink } from './connection';
+import { chunksOf, type LanePriority } from './lane-priority';
 import type { DecodedMessage, IncomingMessage } from './messages';
 import type { MessageProducer } from './producer';
 import type { RetryPolicy } from './retry-policy';
@@ -15,6 +16,16 @@ export interface BatchConsumerOptions<T> {
   /** Partitions handled at the same time; order within a partition is always kept. */
   readonly partitionsConsumedConcurrently?: number;
   readonly sessionTimeoutMs?: number;
+  /**
+   * Which lane this consumer is, and the priority it shares with the other lane of its process:
+   * an urgent batch holds routine work back; a routine batch is handled (and committed) in
+   * chunks of `chunkSize`, each waiting its turn.
+   */
+  readonly lane?: {
+    readonly kind: 'urgent' | 'routine';
+    readonly priority: LanePriority;
+    readonly chunkSize?: number;
+  };
   decode(message: IncomingMessage): Promise<T>;
   handle(messages: readonly DecodedMessage<T>[]): Promise<void>;
 }
@@ -37,6 +48,12 @@ const heartbeatIntervalMs = 3_000;
 // *answered*; ticking at the same interval skips every other tick (a heartbeat every ~6 s, which
 // a 6 s session does not survive — CI saw it). Ticking faster costs only a clock comparison.
 const heartbeatTickMs = 1_000;
+/**
+ * Routine messages handled per chunk: small enough that an alarm arriving meanwhile waits for
+ * at most one chunk (its database transaction, its share of the CPU), large enough that a backlog
+ * still drains in few transactions.
+ */
+const defaultRoutineChunk = 100;
 
 export class BatchConsumer<T> {
   private consumer: Consumer;
@@ -118,12 +135,36 @@ export class BatchConsumer<T> {
     const { batch } = payload;
     const consumer = this.consumer;
     const messages = batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m));
-    const { metrics, producer } = this.deps;
-    // A handler slower than the session timeout (a big batch into a busy database) would get
-    // this member evicted from the group; kafkajs heartbeats only when asked to.
+    // A handler slower than the session timeout (a big batch into a busy database), or a
+    // routine chunk waiting for the urgent lane, would get this member evicted from the group;
+    // kafkajs heartbeats only when asked to.
     const heartbeats = setInterval(() => {
       payload.heartbeat().catch(() => undefined);
     }, heartbeatTickMs);
+    try {
+      const lane = this.options.lane;
+      if (lane?.kind === 'urgent') {
+        await lane.priority.urgent(() => this.handleAndCommit(payload, consumer, messages));
+        return;
+      }
+      const chunks = lane ? chunksOf(messages, lane.chunkSize ?? defaultRoutineChunk) : [messages];
+      for (const chunk of chunks) {
+        await lane?.priority.routineTurn();
+        if (!(await this.handleAndCommit(payload, consumer, chunk))) return;
+      }
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }
+
+  /** Handles consecutive messages of one partition and commits them; false: stop (revoked). */
+  private async handleAndCommit(
+    payload: EachBatchPayload,
+    consumer: Consumer,
+    messages: readonly IncomingMessage[],
+  ): Promise<boolean> {
+    const { batch } = payload;
+    const { metrics, producer } = this.deps;
     const outcome = await processBatch<T>(messages, this.options.policy, {
       decode: (m) => this.options.decode(m),
       handle: (ms) => this.options.handle(ms),
@@ -149,10 +190,8 @@ export class BatchConsumer<T> {
           'handler failed; retrying',
         );
       },
-    }).finally(() => {
-      clearInterval(heartbeats);
     });
-    if (outcome.lastDoneOffset === null) return;
+    if (outcome.lastDoneOffset === null) return false;
     payload.resolveOffset(outcome.lastDoneOffset);
     const next = (BigInt(outcome.lastDoneOffset) + 1n).toString();
     await consumer.commitOffsets([
@@ -168,6 +207,7 @@ export class BatchConsumer<T> {
       batch.partition,
       Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
     );
+    return !outcome.interrupted;
   }
 }
 

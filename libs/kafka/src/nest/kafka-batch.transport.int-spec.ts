@@ -29,6 +29,9 @@ interface Item {
 }
 
 const received: { topic: string; n: number; partition: number }[] = [];
+/** What the handlers did, in order: `urgent start 20`, `urgent end 20`, `routine 21`. */
+const timeline: string[] = [];
+const routineBatchSizes: number[] = [];
 const attempts = new Map<number, number>();
 let blockRoutine: Promise<void> = Promise.resolve();
 
@@ -37,6 +40,8 @@ class ItemHandlers {
   @EventPattern(routineTopic)
   async routine(@Payload() batch: ConsumedBatch<Item>): Promise<void> {
     await blockRoutine;
+    routineBatchSizes.push(batch.length);
+    for (const m of batch) timeline.push(`routine ${String(m.payload.n)}`);
     for (const m of batch) {
       if (m.payload.slowMs) await new Promise((resolve) => setTimeout(resolve, m.payload.slowMs));
       const attempt = (attempts.get(m.payload.n) ?? 0) + 1;
@@ -54,7 +59,12 @@ class ItemHandlers {
   }
 
   @EventPattern(urgentTopic)
-  urgent(@Payload() batch: ConsumedBatch<Item>): void {
+  async urgent(@Payload() batch: ConsumedBatch<Item>): Promise<void> {
+    for (const m of batch) {
+      timeline.push(`urgent start ${String(m.payload.n)}`);
+      if (m.payload.slowMs) await new Promise((resolve) => setTimeout(resolve, m.payload.slowMs));
+      timeline.push(`urgent end ${String(m.payload.n)}`);
+    }
     received.push(
       ...batch.map((m) => ({ topic: m.topic, n: m.payload.n, partition: m.partition })),
     );
@@ -244,4 +254,29 @@ describe('KafkaBatchTransport against a real broker', () => {
     release();
     await eventually(async () => (received.some((r) => r.n === 8) ? true : undefined), 60_000);
   });
+
+  it('starts no routine work while an urgent batch is being handled', async () => {
+    timeline.length = 0;
+    await send(urgentTopic, 'patient-0', JSON.stringify({ n: 20, slowMs: 5_000 }));
+    await eventually(async () => (timeline.includes('urgent start 20') ? true : undefined), 60_000);
+    await send(routineTopic, 'patient-0', JSON.stringify({ n: 21 }));
+    await eventually(async () => (timeline.includes('routine 21') ? true : undefined), 60_000);
+    // Without the lanes' priority the routine message is handled during the urgent one's 5 s.
+    expect(timeline).toEqual(['urgent start 20', 'urgent end 20', 'routine 21']);
+  }, 90_000);
+
+  it('handles a routine batch in chunks of at most 100, committing each', async () => {
+    routineBatchSizes.length = 0;
+    received.length = 0;
+    await producer.send(
+      Array.from({ length: 250 }, (_, i) => ({
+        topic: routineTopic,
+        key: 'patient-0',
+        value: Buffer.from(JSON.stringify({ n: 1000 + i })),
+      })),
+    );
+    await eventually(async () => (received.length >= 250 ? true : undefined), 60_000);
+    expect(received.map((r) => r.n)).toEqual(Array.from({ length: 250 }, (_, i) => 1000 + i));
+    expect(Math.max(...routineBatchSizes)).toBeLessThanOrEqual(100);
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { CustomTransportStrategy, Server, BaseRpcContext } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { BatchConsumer, type BatchConsumerDeps } from '../consumer';
+import { LanePriority } from '../lane-priority';
 import type { DecodedMessage, IncomingMessage } from '../messages';
 import type { RetryPolicy } from '../retry-policy';
 
@@ -50,11 +51,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const topics = [...this.getHandlers().keys()];
       const urgent = topics.filter((t) => this.options.isUrgent(t));
       const routine = topics.filter((t) => !this.options.isUrgent(t));
-      const lanes: [string, string[]][] = [
-        [`${this.options.groupId}.urgent`, urgent],
-        [this.options.groupId, routine],
+      const lanes: [string, string[], 'urgent' | 'routine'][] = [
+        [`${this.options.groupId}.urgent`, urgent, 'urgent'],
+        [this.options.groupId, routine, 'routine'],
       ];
-      for (const [groupId, laneTopics] of lanes) {
+      // Shared by the two lanes: routine chunks wait while an urgent batch is handled.
+      const priority = new LanePriority();
+      for (const [groupId, laneTopics, kind] of lanes) {
         if (laneTopics.length === 0) continue;
         const consumer = new BatchConsumer<unknown>(
           {
@@ -66,6 +69,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
             ...(this.options.sessionTimeoutMs === undefined
               ? {}
               : { sessionTimeoutMs: this.options.sessionTimeoutMs }),
+            ...(urgent.length > 0 && routine.length > 0 ? { lane: { kind, priority } } : {}),
             decode: (m) => this.options.decode(m),
             handle: (batch) => this.dispatch(batch),
           },
