@@ -37,12 +37,6 @@ export interface BatchConsumerDeps {
   readonly log?: KafkaLogSink;
 }
 
-/**
- * A consumer group member over one set of topics, on kafkajs' `eachBatch`: batches per
- * partition, bounded retries with backoff, the dead-letter topic, and a commit of exactly the
- * offsets that were handled or dead-lettered (auto-commit is off). The NestJS transport
- * runs one of these per lane, so a slow routine topic never holds up an urgent one.
- */
 const heartbeatIntervalMs = 3_000;
 // kafkajs sends a heartbeat only when `heartbeatIntervalMs` has passed since the last one
 // *answered*; ticking at the same interval skips every other tick (a heartbeat every ~6 s, which
@@ -55,6 +49,12 @@ const heartbeatTickMs = 1_000;
  */
 const defaultRoutineChunk = 100;
 
+/**
+ * A consumer group member over one set of topics, on kafkajs' `eachBatch`: batches per
+ * partition, bounded retries with backoff, the dead-letter topic, and a commit of exactly the
+ * offsets that were handled or dead-lettered (auto-commit is off). The NestJS transport
+ * runs one of these per lane, so a slow routine topic never holds up an urgent one.
+ */
 export class BatchConsumer<T> {
   private consumer: Consumer;
   private running = false;
