@@ -10,7 +10,7 @@ describe('OldestEntriesCache', () => {
       { orgnr: '111111111', oldestUnacknowledgedAt: minutesAgo(3), oldestUnreadAt: null },
     ];
     const cache = new OldestEntriesCache(() => Promise.resolve(found), 60_000);
-    expect(cache.current()).toEqual([]);
+    expect(cache.current()).toBeUndefined();
     await cache.refresh();
     expect(cache.current()).toEqual(found);
   });
@@ -71,11 +71,15 @@ describe('OldestEntriesCache', () => {
 describe('the oldest-entry gauges', () => {
   it('show the ages of the cached entries at scrape time, without asking the database', async () => {
     const metrics = new ServiceMetrics('journal-writer');
-    let rows: readonly OldestWaiting[] = [
+    let rows: readonly OldestWaiting[] | undefined = [
       { orgnr: '111111111', oldestUnacknowledgedAt: minutesAgo(10), oldestUnreadAt: minutesAgo(2) },
       { orgnr: '222222222', oldestUnacknowledgedAt: minutesAgo(1), oldestUnreadAt: null },
     ];
-    new JournalMetrics(metrics, () => rows);
+    new JournalMetrics(
+      metrics,
+      () => rows,
+      () => ['111111111', '222222222', '333333333'],
+    );
     const values = async (name: string): Promise<Record<string, number>> => {
       const metric = await metrics.registry.getSingleMetric(name)?.get();
       return Object.fromEntries(
@@ -86,11 +90,23 @@ describe('the oldest-entry gauges', () => {
     expect(await values(`${p}oldest_unacknowledged_entry_age_seconds`)).toEqual({
       '111111111': 600,
       '222222222': 60,
+      '333333333': 0,
     });
-    // A municipality whose EPJ has read everything has no unread series.
-    expect(await values(`${p}oldest_unread_entry_age_seconds`)).toEqual({ '111111111': 120 });
+    // A municipality whose EPJ has read everything shows 0: measured, nothing waits.
+    expect(await values(`${p}oldest_unread_entry_age_seconds`)).toEqual({
+      '111111111': 120,
+      '222222222': 0,
+      '333333333': 0,
+    });
 
     rows = [];
+    expect(await values(`${p}oldest_unacknowledged_entry_age_seconds`)).toEqual({
+      '111111111': 0,
+      '222222222': 0,
+      '333333333': 0,
+    });
+    // Not measured yet (before the first refresh after a start): no series at all.
+    rows = undefined;
     expect(await values(`${p}oldest_unacknowledged_entry_age_seconds`)).toEqual({});
   });
 });

@@ -18,9 +18,15 @@ export class JournalMetrics {
 
   /**
    * `oldest` gives what the oldest-entry gauges show (an OldestEntriesCache's `current`): a
-   * scrape reads it and never the database.
+   * scrape reads it and never the database. Every connected municipality (`municipalities`,
+   * from the register) has a series, 0 when nothing of it waits, so a dashboard tells "nothing
+   * waits" from "not measured"; before the first refresh after a start there are none.
    */
-  constructor(metrics: ServiceMetrics, oldest: () => readonly OldestWaiting[]) {
+  constructor(
+    metrics: ServiceMetrics,
+    oldest: () => readonly OldestWaiting[] | undefined,
+    municipalities: () => readonly string[],
+  ) {
     const registers = [metrics.registry];
     const p = metrics.prefix;
     this.written = new Counter({
@@ -52,12 +58,12 @@ export class JournalMetrics {
     // entry read or acknowledged since the last refresh still counts until the next.
     ageGauge(
       `${p}oldest_unread_entry_age_seconds`,
-      "Age of the oldest journal entry the municipality's EPJ has not read yet; absent when none waits. From the database every JOURNAL_METRICS_REFRESH_INTERVAL_MS (15 s).",
+      "Age of the oldest journal entry the municipality's EPJ has not read yet; 0 when none waits. From the database every JOURNAL_METRICS_REFRESH_INTERVAL_MS (15 s).",
       (row) => row.oldestUnreadAt,
     );
     ageGauge(
       `${p}oldest_unacknowledged_entry_age_seconds`,
-      'Age of the oldest journal entry the municipality has not acknowledged as journaled; absent when none waits. From the database every JOURNAL_METRICS_REFRESH_INTERVAL_MS (15 s).',
+      'Age of the oldest journal entry the municipality has not acknowledged as journaled; 0 when none waits. From the database every JOURNAL_METRICS_REFRESH_INTERVAL_MS (15 s).',
       (row) => row.oldestUnacknowledgedAt,
     );
 
@@ -73,8 +79,11 @@ export class JournalMetrics {
         registers,
         collect() {
           this.reset();
+          const rows = oldest();
+          if (rows === undefined) return;
+          for (const orgnr of municipalities()) this.set({ orgnr }, 0);
           const now = Date.now();
-          for (const row of oldest()) {
+          for (const row of rows) {
             const at = createdAt(row);
             if (at !== null)
               this.set({ orgnr: row.orgnr }, Math.max(0, (now - at.getTime()) / 1000));
@@ -112,7 +121,7 @@ export class JournalMetrics {
  * refresh still running when the next is due is not doubled.
  */
 export class OldestEntriesCache {
-  private rows: readonly OldestWaiting[] = [];
+  private rows: readonly OldestWaiting[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -121,8 +130,8 @@ export class OldestEntriesCache {
     private readonly intervalMs: number,
   ) {}
 
-  /** What the last successful refresh found (nothing before the first). */
-  current(): readonly OldestWaiting[] {
+  /** What the last successful refresh found; `undefined` before the first. */
+  current(): readonly OldestWaiting[] | undefined {
     return this.rows;
   }
 

@@ -100,9 +100,17 @@ class OldestEntriesLifecycle implements OnModuleInit, OnModuleDestroy {
     },
     {
       provide: JournalMetrics,
-      inject: [SERVICE_RUNTIME, OldestEntriesCache],
-      useFactory: (runtime: ServiceRuntime, cache: OldestEntriesCache) =>
-        new JournalMetrics(runtime.metrics, () => cache.current()),
+      inject: [SERVICE_RUNTIME, OldestEntriesCache, AUTHORIZATION_REGISTER],
+      useFactory: (
+        runtime: ServiceRuntime,
+        cache: OldestEntriesCache,
+        register: AuthorizationRegister,
+      ) =>
+        new JournalMetrics(
+          runtime.metrics,
+          () => cache.current(),
+          () => register.municipalities().map((m) => m.orgnr),
+        ),
     },
     {
       provide: SearchEntriesHandler,

@@ -163,7 +163,11 @@ describe('dist/ run from a folder outside the repository', () => {
     },
   );
 
-  it('runs the audit chain verification (the chart’s CronJob command) to a verdict', async () => {
+  it('migrates audit’s schema and runs the chain verification (the chart’s hook and CronJob) to a verdict', async () => {
+    // On a fresh database (CI) the schema exists only after the migration hook has run.
+    const migrated = await start(root, ['dist/apps/audit/src/main.js', 'migrate'], integrationEnv())
+      .exited;
+    expect(migrated).toMatchObject({ code: 0, stderr: '' });
     const exit = await start(root, ['dist/apps/audit/src/main.js', 'verify'], integrationEnv())
       .exited;
     // 0: the chain is intact, 1: broken (a tamper test may have left it so); 2 would mean it

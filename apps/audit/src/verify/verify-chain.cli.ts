@@ -37,7 +37,21 @@ export async function verifyChainCommand(
     console.log(JSON.stringify({ ...report, seconds: (Date.now() - started) / 1000 }));
     console.log(verdictLine(report));
     return report.valid ? 0 : 1;
+  } catch (error) {
+    // Not a verdict: say why in one line (a Job's log is read by people), and exit 2.
+    console.error(`audit chain NOT CHECKED: ${notCheckedReason(error)}`);
+    return 2;
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** Why the chain could not be read, with the likely fix when PostgreSQL says what is missing. */
+export function notCheckedReason(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  // 42P01 undefined_table, 3F000 invalid_schema_name: nothing migrated into this database.
+  return code === '42P01' || code === '3F000'
+    ? `${text} (has audit's migration run against this database? main.js migrate)`
+    : text;
 }
