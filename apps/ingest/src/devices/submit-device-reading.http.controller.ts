@@ -22,8 +22,8 @@ const vendorJsonRefusals = {
  * `POST /devices/{orgnr}/{template}`: vendor JSON that a mapping template turns into
  * WelfareEvents (docs/vendor-templates.md). The body is checked to be a JSON object and wrapped
  * in its envelope (@knutepunkt/device-templates) and keyed by the patient its template finds in
- * it; everything else — token, scope, register, DPoP, rate,
- * idempotency, the durable publish before 202 — is the FHIR vendor API's own handler.
+ * it, else by its device; everything else — token, scope, register, DPoP, rate, idempotency,
+ * the durable publish before 202 — is the FHIR vendor API's own handler.
  */
 @ApiTags('vendor API')
 @Controller()

@@ -43,8 +43,10 @@ export interface Submitted {
   readonly warnings: readonly RepairWarning[];
 }
 
-/** Publishes an accepted submission; resolves only once Kafka acknowledged it (acks=all). */
-/** Publishes the record on `accepted` under `key` (its subject: patient, device, or itself). */
+/**
+ * Publishes an accepted submission on `accepted` under `key` (its subject: patient, device, or
+ * itself; docs/adr/0015); resolves only once Kafka acknowledged it (acks=all).
+ */
 export type PublishAccepted = (record: AcceptedSubmission, key: string) => Promise<void>;
 
 /**
@@ -115,8 +117,8 @@ export class SubmitSubmissionHandler {
       requestId: command.requestId,
       // The first national identity number in document order, else the first identifier in
       // one of the municipality's own systems (both as the normalizer keys the patient), else
-      // the patient a device template found in vendor JSON; a submission naming only a device
-      // is keyed by its id until the consent service finds the patient.
+      // the patient a device template found in vendor JSON. The Kafka key is `subjectKey`'s: a
+      // vendor document naming only a device is keyed by the device (docs/adr/0015).
       patientKey: firstIdentifier
         ? this.patientKey({ orgnr: command.orgnr, identifier: firstIdentifier })
         : null,
