@@ -22,7 +22,8 @@ import {
 } from './stack';
 
 export type { Component, StackPaths } from './component';
-export { localServiceTargets, prometheusComponent } from './components/prometheus';
+export { prometheusComponent } from './components/prometheus';
+export { localApps, localServiceTargets, type AppName, type LocalApp } from './local-services';
 export {
   ENSURE_PROMETHEUS_COMMAND,
   PROMETHEUS_BINARY,

@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { aFreePort, localApps } from '@knutepunkt/platform';
+import { aFreePort } from '@knutepunkt/testing';
+import { localApps } from './local-services';
 import type { StackPaths } from './component';
 import { prometheusComponent } from './components/prometheus';
 import { findRepoRoot } from './paths';

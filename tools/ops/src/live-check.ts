@@ -10,15 +10,13 @@
  * live-expressions.ts; live-check.int-spec.ts runs it in CI against services it starts itself.
  * Only loopback addresses are used.
  */
-import { localApps } from '@knutepunkt/platform';
+import { localServiceTargets } from '@knutepunkt/devstack';
 import { describeVerdict, runLiveCheck } from './live-expressions';
 
 async function main(argv: readonly string[]): Promise<number> {
   const secondsIndex = argv.indexOf('--seconds');
   const seconds = secondsIndex >= 0 ? Number(argv[secondsIndex + 1]) : 60;
-  const targets = Object.fromEntries(
-    localApps.map((app) => [app.name, `http://127.0.0.1:${String(app.port)}`]),
-  );
+  const targets = localServiceTargets();
   const report = await runLiveCheck({
     targets,
     seconds,

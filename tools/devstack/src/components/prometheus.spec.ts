@@ -1,11 +1,8 @@
-import { localApps } from '@knutepunkt/platform';
-import { LOCAL_SERVICE_PORTS, localServiceTargets, prometheusComponent } from './prometheus';
+import { localServiceTargets } from '../local-services';
+import { prometheusComponent } from './prometheus';
 
 describe('the prometheus component', () => {
-  it('scrapes the services where npm start runs them (tools/platform localApps)', () => {
-    expect(LOCAL_SERVICE_PORTS).toEqual(
-      Object.fromEntries(localApps.map((app) => [app.name, app.port])),
-    );
+  it('scrapes the services where npm start runs them', () => {
     expect(localServiceTargets()['journal-writer']).toBe('http://127.0.0.1:3002');
   });
 

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Component, StackPaths } from '../component';
 import { loadConfig } from '../config';
 import { DevstackError } from '../errors';
+import { localServiceTargets } from '../local-services';
 import { display, logFile } from '../paths';
 import {
   ENSURE_PROMETHEUS_COMMAND,
@@ -34,30 +35,6 @@ export interface PrometheusComponentOptions {
   readonly port?: number;
   /** app → base URL (default: the five services on `npm start`'s ports). */
   readonly targets?: Readonly<Record<string, string>>;
-}
-
-/**
- * The services' default local ports (DESIGN.md "Default local ports"), where `npm start` runs
- * them. The devstack imports no workspace alias (jest's globalSetup loads it without path
- * mapping), so this is a copy of tools/platform's `localApps`; prometheus.spec.ts fails when
- * the two differ.
- */
-export const LOCAL_SERVICE_PORTS: Readonly<Record<string, number>> = {
-  ingest: 3000,
-  consent: 3001,
-  'journal-writer': 3002,
-  audit: 3003,
-  normalizer: 3004,
-};
-
-/** The services as `npm start` runs them: app → http://127.0.0.1:<its default port>. */
-export function localServiceTargets(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(LOCAL_SERVICE_PORTS).map(([app, port]) => [
-      app,
-      `http://127.0.0.1:${String(port)}`,
-    ]),
-  );
 }
 
 export function prometheusComponent(options: PrometheusComponentOptions = {}): Component {
