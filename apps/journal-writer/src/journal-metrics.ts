@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ServiceMetrics } from '@knutepunkt/observability';
+import { Periodic } from '@knutepunkt/service';
 import type { OldestWaiting } from './persistence/journal-store';
 
 export type WriteOutcomeLabel = 'created' | 'duplicate' | 'failed';
@@ -122,13 +123,15 @@ export class JournalMetrics {
  */
 export class OldestEntriesCache {
   private rows: readonly OldestWaiting[] | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly periodic: Periodic;
   private running: Promise<void> | undefined;
 
   constructor(
     private readonly load: () => Promise<OldestWaiting[]>,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.periodic = new Periodic(() => this.refresh(), intervalMs);
+  }
 
   /** What the last successful refresh found; `undefined` before the first. */
   current(): readonly OldestWaiting[] | undefined {
@@ -137,17 +140,12 @@ export class OldestEntriesCache {
 
   /** Refreshes now and then every interval. */
   start(): void {
-    if (this.timer) return;
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
-    this.timer.unref();
+    this.periodic.start(() => this.refresh());
   }
 
   /** Stops the timer and waits for a refresh in flight (before the database closes). */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.periodic.stop();
   }
 
   refresh(): Promise<void> {
