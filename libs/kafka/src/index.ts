@@ -3,7 +3,6 @@ export type { KafkaConnectionOptions, KafkaLogSink } from './connection';
 export { CoalescingProducer } from './producer';
 export type { MessageProducer, ProducerLimits } from './producer';
 export { BatchConsumer } from './consumer';
-export { chunksOf, LanePriority } from './lane-priority';
 export type { BatchConsumerOptions, BatchConsumerDeps } from './consumer';
 export { processBatch, deadLetterMessage } from './batch-processor';
 export type { BatchOutcome, DeadLetter } from './batch-processor';

@@ -16,7 +16,7 @@ import {
   type WelfareEvent,
 } from '@knutepunkt/schemas';
 import type { AuthorizationRegister } from '@knutepunkt/auth';
-import { subjectKey, vkpOutcome } from '@knutepunkt/fhir';
+import { subjectKey, vkpOutcome, type PatientKeyDeriver } from '@knutepunkt/fhir';
 import {
   AUTHORIZATION_REGISTER,
   consumerGroupOf,
@@ -41,6 +41,9 @@ const normalizerGroupId = consumerGroupOf('normalizer');
 @Controller()
 export class NormalizeAcceptedHandler {
   private readonly deadLetters = dlqTopic('normalizer');
+  /** The context's patient-key derivation in the shape `subjectKey` takes. */
+  private readonly deriveKey: PatientKeyDeriver = ({ orgnr, identifier }) =>
+    this.context.patientKey(orgnr, identifier);
 
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
@@ -93,7 +96,7 @@ export class NormalizeAcceptedHandler {
           const topic = normalizedTopicFor(event.urgent);
           out.push({
             topic: topic.name,
-            key: subjectKey((input) => this.context.patientKey(input.orgnr, input.identifier), {
+            key: subjectKey(this.deriveKey, {
               orgnr: event.orgnr,
               patientKey: event.patient?.patientKey,
               device: event.device?.identifier,
